@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {DriftLib} from "./DriftLib.sol";
+
+/// @title RebalancePlanLib
+/// @notice Pure planning of the trades that bring a basket back to its target weights, and of how ordinary deposits
+///         and redemptions are spread across constituents so that flows themselves reduce drift.
+/// @dev Units (see DriftLib): values, amounts, caps and dust are D18{USD}; targets are {bps} summing to 10,000.
+///      Every trade goes through USDT: a sell turns constituent value into USDT, a buy turns USDT into constituent
+///      value. All amounts are valued at oracle prices; the vault converts them to token amounts and bounds slippage.
+///
+///      Rebalance plan (`plan`), one call:
+///        nav        = Σ values + idle                                  D18{USD}
+///        wanted[i]  = targets[i] × nav / BPS (rounded down)             D18{USD}
+///        excess[i]  = max(values[i] − wanted[i], 0)  → candidate sell  min(excess, cap), kept if ≥ dust
+///        short[i]   = max(wanted[i] − values[i], 0)  → candidate buy   min(short,  cap), kept if ≥ dust
+///        funding    = Σ candidate sells + idle
+///        buys       = candidate buys, scaled down pro rata (plus a top-up pass) if they exceed `funding`
+///        sells      = only as much as the buys need beyond idle USDT (pro rata over candidate sells)
+///      Without a cap and dust this is the minimal-turnover rebalance: Σ sells = Σ excess, Σ buys = Σ short, i.e.
+///      turnover = ½ Σ|deviation| (idle USDT counted as a position with target 0), and the basket lands on target up
+///      to wei rounding. Every sell is ≤ the constituent's excess and every buy ≤ its shortfall, so no position ever
+///      crosses its target: each |deviation| is non-increasing and Σ|deviation| falls by exactly 2 × Σ buys.
+///      Buys never exceed sells + idle. Sells exceed what the buys need by at most dust + 1 wei per constituent
+///      (rounding up so the buys are always funded); that USDT stays idle for the next call.
+library RebalancePlanLib {
+    /// @notice Thrown when a redemption asks for more value than the constituents hold.
+    error RebalancePlanLib__RedemptionExceedsHoldings(uint256 amount, uint256 holdings);
+
+    /// @notice One rebalance step.
+    struct Plan {
+        uint256[] sells; // D18{USD} per constituent: value to sell into USDT
+        uint256[] buys; // D18{USD} per constituent: value to buy with USDT
+        uint256 totalSell; // D18{USD} Σ sells
+        uint256 totalBuy; // D18{USD} Σ buys; always ≤ totalSell + idle
+        uint256 nav; // D18{USD} Σ values + idle, the NAV the targets were applied to
+        bool complete; // true when calling `plan` again on the post-trade state would plan nothing
+    }
+
+    /// @notice Plans the minimal trades that move the basket towards its targets.
+    /// @dev Pure and allocation-light: O(n) memory words, O(n) loops. Reverts on malformed targets (DriftLib errors).
+    ///      Execute the sells first, then scale the buys by (USDT actually received + idle) / (totalSell + idle) if the
+    ///      swaps returned less than valued. If `maxTrade` is below `dust` nothing can ever trade; validate upstream.
+    /// @param values D18{USD} per-constituent values (balance × oracle price)
+    /// @param targetsBps {bps} target weights, summing to 10,000
+    /// @param idle D18{USD} USDT held by the vault (part of NAV, target 0: deployed into underweights)
+    /// @param maxTrade D18{USD} largest sell or buy per constituent in this call; 0 = no cap
+    /// @param dust D18{USD} trades smaller than this are skipped; 0 = skip only zero trades
+    /// @return p the trades of this step (see `Plan`)
+    function plan(
+        uint256[] memory values,
+        uint256[] memory targetsBps,
+        uint256 idle,
+        uint256 maxTrade,
+        uint256 dust
+    ) internal pure returns (Plan memory p) {
+        uint256 n = values.length;
+        DriftLib.validateTargets(targetsBps, n);
+        uint256 nav = DriftLib.sum(values) + idle;
+        p.nav = nav;
+        p.sells = new uint256[](n);
+        if (nav == 0) {
+            p.buys = new uint256[](n);
+            p.complete = true;
+            return p;
+        }
+        uint256 cap = maxTrade == 0 ? type(uint256).max : maxTrade; // D18{USD}
+        uint256 minTrade = dust == 0 ? 1 : dust; // D18{USD}
+
+        // 1. Candidate trades: capped excess (into p.sells) and capped shortfall (into `room`).
+        uint256[] memory room = new uint256[](n); // D18{USD} candidate buy per constituent
+        uint256 sellable; // D18{USD} Σ candidate sells
+        uint256 buyable; // D18{USD} Σ candidate buys
+        for (uint256 i; i < n;) {
+            uint256 wanted = targetsBps[i] * nav / DriftLib.BPS;
+            uint256 v = values[i];
+            if (v > wanted) {
+                // Safe: v > wanted.
+                uint256 s = Math.min(_uncheckedSub(v, wanted), cap);
+                if (s >= minTrade) {
+                    p.sells[i] = s;
+                    sellable += s;
+                }
+            } else {
+                // Safe: wanted ≥ v.
+                uint256 b = Math.min(_uncheckedSub(wanted, v), cap);
+                if (b >= minTrade) {
+                    room[i] = b;
+                    buyable += b;
+                }
+            }
+            // Safe: i < n.
+            unchecked {
+                ++i;
+            }
+        }
+
+        // 2. Buys: everything if funded, otherwise as much as sells + idle can pay for.
+        uint256 funding = sellable + idle; // D18{USD}
+        if (buyable <= funding) {
+            p.buys = room;
+            p.totalBuy = buyable;
+        } else {
+            (p.buys, p.totalBuy) = _fundBuys(room, buyable, funding, minTrade);
+        }
+
+        // 3. Sells: only what the buys need beyond idle USDT.
+        uint256 need = p.totalBuy > idle ? p.totalBuy - idle : 0; // D18{USD}
+        // Safe: totalBuy ≤ funding in both branches above.
+        uint256 surplus = _uncheckedSub(funding, p.totalBuy); // D18{USD} USDT left idle if all candidates sell
+        if (need == 0) {
+            _zero(p.sells);
+        } else if (surplus <= dust + n) {
+            // Leaving ≤ dust (+ n wei of target rounding) idle is fine; selling the full excess lands on target.
+            p.totalSell = sellable;
+        } else {
+            p.totalSell = _scaleSells(p.sells, sellable, need, minTrade);
+        }
+
+        p.complete = _isComplete(values, targetsBps, idle, p, cap, minTrade);
+    }
+
+    /// @notice Splits a deposit across constituents so that the most underweight are filled first.
+    /// @dev Water-filling on shortfalls against the post-deposit NAV (Σ values + amount): finds the level L such that
+    ///      Σ max(short[i] − L, 0) = amount and gives each constituent max(short[i] − L, 0). This minimises the largest
+    ///      post-deposit deviation over all splits, so it is never worse than a pro-rata (by target) split; it never
+    ///      gives to a constituent at or above its target. The split sums exactly to `amount` (the < n wei left by
+    ///      rounding of target values goes to the largest target). Idle USDT is not in `values`: to deploy it, add it
+    ///      to `amount`. O(n) per water-filling round, at most n rounds (typically 1–3).
+    /// @param values D18{USD} per-constituent values before the deposit
+    /// @param targetsBps {bps} target weights, summing to 10,000
+    /// @param amount D18{USD} USDT value to invest
+    /// @return buys D18{USD} value to buy per constituent, Σ buys == amount
+    function splitDeposit(uint256[] memory values, uint256[] memory targetsBps, uint256 amount)
+        internal
+        pure
+        returns (uint256[] memory buys)
+    {
+        uint256 n = values.length;
+        DriftLib.validateTargets(targetsBps, n);
+        if (amount == 0) return new uint256[](n);
+        uint256 nav = DriftLib.sum(values) + amount; // D18{USD} post-deposit NAV
+
+        uint256[] memory gaps = new uint256[](n); // D18{USD} shortfall against post-deposit targets
+        uint256 totalGap; // D18{USD}
+        uint256 largest; // index of the largest target
+        for (uint256 i; i < n;) {
+            uint256 wanted = targetsBps[i] * nav / DriftLib.BPS;
+            uint256 v = values[i];
+            if (wanted > v) {
+                // Safe: wanted > v.
+                uint256 g = _uncheckedSub(wanted, v);
+                gaps[i] = g;
+                totalGap += g;
+            }
+            if (targetsBps[i] > targetsBps[largest]) largest = i;
+            // Safe: i < n.
+            unchecked {
+                ++i;
+            }
+        }
+        // Σ gaps ≥ amount − (n − 1): Σ wanted ≥ nav − (n − 1) and overweights only add to the gaps.
+        if (totalGap <= amount) {
+            // Fill every gap; the rounding remainder (< n wei) goes to the largest target.
+            // Safe: totalGap ≤ amount.
+            gaps[largest] += _uncheckedSub(amount, totalGap);
+            return gaps;
+        }
+        return _waterFill(gaps, totalGap, amount);
+    }
+
+    /// @notice Chooses which constituents to sell to raise `amount` of value for a redemption, most overweight first.
+    /// @dev The vault still owes the redeemer their pro-rata share of NAV; this only decides WHERE that value comes
+    ///      from. Water-filling on excesses against the post-redemption NAV (Σ values − amount): takes
+    ///      max(excess[i] − L, 0) with Σ = amount, which minimises the largest post-redemption deviation. Never takes
+    ///      more than a constituent's excess, hence never more than it holds, and never from an underweight
+    ///      constituent unless everything is sold (amount == Σ values). Idle USDT is not in `values`: pay from it
+    ///      first and pass only the rest. Reverts if amount > Σ values.
+    /// @param values D18{USD} per-constituent values before the redemption
+    /// @param targetsBps {bps} target weights, summing to 10,000
+    /// @param amount D18{USD} value to raise by selling constituents
+    /// @return sells D18{USD} value to sell per constituent, Σ sells == amount, sells[i] ≤ values[i]
+    function splitRedemption(uint256[] memory values, uint256[] memory targetsBps, uint256 amount)
+        internal
+        pure
+        returns (uint256[] memory sells)
+    {
+        uint256 n = values.length;
+        DriftLib.validateTargets(targetsBps, n);
+        uint256 holdings = DriftLib.sum(values); // D18{USD}
+        if (amount > holdings) revert RebalancePlanLib__RedemptionExceedsHoldings(amount, holdings);
+        if (amount == 0) return new uint256[](n);
+        // Safe: amount ≤ holdings.
+        uint256 nav = _uncheckedSub(holdings, amount); // D18{USD} post-redemption NAV
+
+        uint256[] memory gaps = new uint256[](n); // D18{USD} excess over post-redemption targets, ≤ values[i]
+        uint256 totalGap; // D18{USD}
+        for (uint256 i; i < n;) {
+            uint256 wanted = targetsBps[i] * nav / DriftLib.BPS;
+            uint256 v = values[i];
+            if (v > wanted) {
+                // Safe: v > wanted.
+                uint256 g = _uncheckedSub(v, wanted);
+                gaps[i] = g;
+                totalGap += g;
+            }
+            // Safe: i < n.
+            unchecked {
+                ++i;
+            }
+        }
+        // Σ gaps ≥ Σ values − Σ wanted ≥ holdings − nav = amount, so the water-fill always has enough room.
+        return _waterFill(gaps, totalGap, amount);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal helpers
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Buys when candidates exceed funding: pro rata (rounded down), drop those under `minTrade`, then hand the
+    ///      remainder to candidates in index order (only where the result reaches `minTrade`). If funding ≥ minTrade
+    ///      at least one buy is made, so repeated calls always progress.
+    /// @param room D18{USD} candidate buys (each 0 or ≥ minTrade)
+    /// @param buyable D18{USD} Σ room, > funding
+    /// @param funding D18{USD} USDT available
+    /// @return buys D18{USD} per constituent, buys[i] ≤ room[i]
+    /// @return total D18{USD} Σ buys ≤ funding
+    function _fundBuys(uint256[] memory room, uint256 buyable, uint256 funding, uint256 minTrade)
+        private
+        pure
+        returns (uint256[] memory buys, uint256 total)
+    {
+        uint256 n = room.length;
+        buys = new uint256[](n);
+        for (uint256 i; i < n;) {
+            uint256 r = room[i];
+            if (r != 0) {
+                uint256 b = r * funding / buyable; // ≤ r because funding < buyable
+                if (b >= minTrade) {
+                    buys[i] = b;
+                    total += b;
+                }
+            }
+            // Safe: i < n.
+            unchecked {
+                ++i;
+            }
+        }
+        // Safe: Σ floor(r·funding/buyable) ≤ funding.
+        uint256 left = _uncheckedSub(funding, total);
+        for (uint256 i; i < n && left != 0;) {
+            uint256 r = room[i];
+            uint256 b = buys[i];
+            if (r > b) {
+                // Safe: r > b.
+                uint256 add = Math.min(_uncheckedSub(r, b), left);
+                if (b + add >= minTrade) {
+                    buys[i] = b + add;
+                    // Safe: add ≤ left, and total + left == funding.
+                    unchecked {
+                        total += add;
+                        left -= add;
+                    }
+                }
+            }
+            // Safe: i < n.
+            unchecked {
+                ++i;
+            }
+        }
+    }
+
+    /// @dev Scales candidate sells in place so that Σ sells ≥ need: each becomes ceil(s·need/sellable) raised to
+    ///      `minTrade`, never above s. Σ sells − need ≤ (minTrade + 1) × number of sells.
+    /// @param sells D18{USD} candidate sells (each 0 or ≥ minTrade), overwritten
+    /// @param sellable D18{USD} Σ sells
+    /// @param need D18{USD} 0 < need ≤ sellable
+    /// @return total D18{USD} Σ scaled sells
+    function _scaleSells(uint256[] memory sells, uint256 sellable, uint256 need, uint256 minTrade)
+        private
+        pure
+        returns (uint256 total)
+    {
+        uint256 n = sells.length;
+        for (uint256 i; i < n;) {
+            uint256 s = sells[i];
+            if (s != 0) {
+                // ≤ s because need ≤ sellable; minTrade ≤ s because candidates below minTrade were dropped.
+                uint256 x = Math.max(Math.mulDiv(s, need, sellable, Math.Rounding.Ceil), minTrade);
+                if (x > s) x = s;
+                sells[i] = x;
+                total += x;
+            }
+            // Safe: i < n.
+            unchecked {
+                ++i;
+            }
+        }
+    }
+
+    /// @dev True when `plan` on the post-trade state (values − sells + buys, idle + Σ sells − Σ buys) would plan
+    ///      nothing. That happens exactly when no constituent has a capped shortfall ≥ minTrade, or when the USDT
+    ///      such a call could raise (capped excesses ≥ minTrade, plus idle) is below minTrade.
+    function _isComplete(
+        uint256[] memory values,
+        uint256[] memory targetsBps,
+        uint256 idle,
+        Plan memory p,
+        uint256 cap,
+        uint256 minTrade
+    ) private pure returns (bool) {
+        uint256 n = values.length;
+        uint256 nav = p.nav;
+        // D18{USD} USDT after the trades. Σ sells + idle ≥ Σ buys by construction.
+        uint256 fundingAfter = idle + p.totalSell - p.totalBuy;
+        bool shortLeft;
+        for (uint256 i; i < n;) {
+            uint256 wanted = targetsBps[i] * nav / DriftLib.BPS;
+            // sells[i] ≤ excess ≤ values[i], so this cannot underflow (checked anyway).
+            uint256 v = values[i] - p.sells[i] + p.buys[i];
+            if (v > wanted) {
+                // Safe: v > wanted.
+                uint256 s = Math.min(_uncheckedSub(v, wanted), cap);
+                if (s >= minTrade) fundingAfter += s;
+            } else if (Math.min(_uncheckedSub(wanted, v), cap) >= minTrade) {
+                // Safe: wanted ≥ v.
+                shortLeft = true;
+            }
+            // Safe: i < n.
+            unchecked {
+                ++i;
+            }
+        }
+        return !shortLeft || fundingAfter < minTrade;
+    }
+
+    /// @dev Water-filling: given gaps with Σ gaps = totalGap > amount > 0, returns fill[i] = max(gaps[i] − L, 0) with
+    ///      Σ fill == amount exactly. The exact level L = (Σ_active gaps − amount) / |active| is tracked as a fraction
+    ///      (num / count) and the active set {i : gaps[i] > L} shrinks until stable; L only grows, so this ends after
+    ///      at most n rounds. Finally L is rounded up and the < count wei remainder is added one wei each to active
+    ///      entries (possible because then L ≥ 1, so fill[i] + 1 ≤ gaps[i]).
+    /// @param gaps D18{USD} room per constituent, overwritten with the fill
+    /// @param totalGap D18{USD} Σ gaps
+    /// @param amount D18{USD} to distribute, 0 < amount < totalGap
+    /// @return fill D18{USD} the same array as `gaps`
+    function _waterFill(uint256[] memory gaps, uint256 totalGap, uint256 amount)
+        private
+        pure
+        returns (uint256[] memory fill)
+    {
+        uint256 n = gaps.length;
+        uint256 activeSum = totalGap; // D18{USD} Σ gaps over the active set
+        uint256 count; // size of the active set
+        for (uint256 i; i < n;) {
+            if (gaps[i] != 0) ++count;
+            // Safe: i < n.
+            unchecked {
+                ++i;
+            }
+        }
+        // Invariant: activeSum ≥ amount, so num ≥ 0 (the first round has activeSum = totalGap > amount; members
+        // dropped later are ≤ L, which keeps activeSum − amount ≥ L·|active| ≥ 0).
+        uint256 num = activeSum - amount; // D18{USD}: L = num / count
+        while (true) {
+            uint256 nextSum;
+            uint256 nextCount;
+            for (uint256 i; i < n;) {
+                uint256 g = gaps[i];
+                // g > num / count, compared exactly.
+                if (g * count > num) {
+                    nextSum += g;
+                    ++nextCount;
+                }
+                // Safe: i < n.
+                unchecked {
+                    ++i;
+                }
+            }
+            if (nextCount == count) break;
+            activeSum = nextSum;
+            count = nextCount;
+            num = activeSum - amount;
+        }
+
+        uint256 level = Math.ceilDiv(num, count); // D18{USD}
+        // Safe: count·level ≥ num = activeSum − amount, and count·level < num + count.
+        uint256 remainder = count * level - num; // wei to hand back, < count
+        fill = gaps;
+        for (uint256 i; i < n;) {
+            uint256 g = fill[i];
+            if (g * count > num) {
+                // Safe: g > num/count implies g ≥ ceil(num/count) = level; if remainder > 0 then level ≥ 1.
+                unchecked {
+                    g -= level;
+                    if (remainder != 0) {
+                        ++g;
+                        --remainder;
+                    }
+                }
+                fill[i] = g;
+            } else {
+                fill[i] = 0;
+            }
+            // Safe: i < n.
+            unchecked {
+                ++i;
+            }
+        }
+    }
+
+    /// @dev Sets every entry to zero.
+    function _zero(uint256[] memory a) private pure {
+        uint256 n = a.length;
+        for (uint256 i; i < n;) {
+            a[i] = 0;
+            // Safe: i < n.
+            unchecked {
+                ++i;
+            }
+        }
+    }
+
+    /// @dev a − b without the overflow check; callers guarantee a ≥ b (each call site says why).
+    function _uncheckedSub(uint256 a, uint256 b) private pure returns (uint256 c) {
+        unchecked {
+            c = a - b;
+        }
+    }
+}
