@@ -1,0 +1,168 @@
+// Starts and stops a local anvil (the npm build in node_modules/.bin) on a free loopback port.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { repoRoot } from "./paths";
+
+export interface AnvilOptions {
+  /** Port to listen on; default: a free one picked on 127.0.0.1. */
+  port?: number;
+  /** Extra anvil arguments, e.g. ["--load-state", file] or ["--disable-code-size-limit"]. */
+  args?: readonly string[];
+  /** anvil executable; default node_modules/.bin/anvil of this repository. */
+  bin?: string;
+  /** How long to wait for the node to answer eth_chainId {ms}. Default 20 000. */
+  startTimeoutMs?: number;
+}
+
+export interface AnvilInstance {
+  /** http://127.0.0.1:<port> */
+  rpcUrl: string;
+  port: number;
+  chainId: number;
+  pid: number;
+  /** Kills anvil (SIGTERM, then SIGKILL after 3 s) and resolves once it has exited. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The anvil executable of this checkout: the native binary from @foundry-rs/anvil-<platform> when present
+ * (signals then reach anvil itself, not a Node wrapper that could leave it orphaned), else the npm wrapper.
+ */
+export function anvilBin(): string {
+  const scope = join(repoRoot(), "node_modules", "@foundry-rs");
+  if (existsSync(scope)) {
+    for (const dir of readdirSync(scope)) {
+      const candidate = join(scope, dir, "bin", "anvil");
+      if (dir.startsWith("anvil-") && existsSync(candidate)) return candidate;
+    }
+  }
+  return join(repoRoot(), "node_modules", ".bin", "anvil");
+}
+
+/** Asks the OS for a free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      if (address === null || typeof address === "string") {
+        server.close();
+        reject(new Error("freePort: no port assigned"));
+        return;
+      }
+      server.close(() => resolvePort(address.port));
+    });
+  });
+}
+
+/** Sends one JSON-RPC request with fetch (no client library, so it works before anything is set up). */
+export async function rpcRequest<T>(rpcUrl: string, method: string, params: unknown[] = []): Promise<T> {
+  const response = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await response.json()) as { result?: T; error?: { code: number; message: string } };
+  if (body.error !== undefined) throw new Error(`${method} failed: ${body.error.message} (${body.error.code})`);
+  return body.result as T;
+}
+
+/** Polls eth_chainId until the node answers; returns the chain id. */
+export async function waitForRpc(rpcUrl: string, timeoutMs: number, isDead: () => string | undefined = () => undefined): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    const dead = isDead();
+    if (dead !== undefined) throw new Error(dead);
+    try {
+      return Number(BigInt(await rpcRequest<string>(rpcUrl, "eth_chainId")));
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  throw new Error(`no answer from ${rpcUrl} within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+/** Every anvil this process started and has not stopped: killed if the process exits without stop(). */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const child of running) child.kill("SIGKILL");
+  });
+}
+
+function spawnOnce(bin: string, port: number, args: readonly string[], timeoutMs: number): Promise<AnvilInstance> {
+  const child = spawn(bin, ["--host", "127.0.0.1", "--port", String(port), "--quiet", ...args], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  running.add(child);
+  installExitHook();
+  let stderr = "";
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  let exitInfo: string | undefined;
+  let spawnError: Error | undefined;
+  const exited = new Promise<void>((resolveExit) => {
+    child.once("exit", (code, signal) => {
+      exitInfo = `anvil exited early (code ${code}, signal ${signal}): ${stderr.trim()}`;
+      running.delete(child);
+      resolveExit();
+    });
+    child.once("error", (error) => {
+      spawnError = error;
+      exitInfo = `anvil could not start (${bin}): ${error.message}`;
+      running.delete(child);
+      resolveExit();
+    });
+  });
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (child.exitCode !== null || child.signalCode !== null || spawnError !== undefined) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await exited;
+      clearTimeout(timer);
+    })();
+    return stopping;
+  };
+  return waitForRpc(rpcUrl, timeoutMs, () => exitInfo).then(
+    (chainId) => ({ rpcUrl, port, chainId, pid: child.pid ?? -1, stop }),
+    async (error: unknown) => {
+      await stop();
+      throw error;
+    },
+  );
+}
+
+/**
+ * Starts anvil on 127.0.0.1 and waits until it answers. Retries with another port if the chosen one was
+ * taken between picking and binding (parallel suites).
+ */
+export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilInstance> {
+  const bin = options.bin ?? anvilBin();
+  if (!existsSync(bin)) throw new Error(`anvil not found at ${bin}; run npm ci`);
+  const timeoutMs = options.startTimeoutMs ?? 20_000;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = options.port ?? (await freePort());
+    try {
+      return await spawnOnce(bin, port, options.args ?? [], timeoutMs);
+    } catch (error) {
+      lastError = error;
+      if (options.port !== undefined || !/address already in use|Address in use|os error 98/i.test(String(error))) break;
+    }
+  }
+  throw lastError;
+}
