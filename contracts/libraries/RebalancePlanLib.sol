@@ -337,14 +337,14 @@ library RebalancePlanLib {
         return !shortLeft || fundingAfter < minTrade;
     }
 
-    /// @dev Water-filling: given gaps with Σ gaps = totalGap > amount > 0, returns fill[i] = max(gaps[i] − L, 0) with
+    /// @dev Water-filling: given gaps with Σ gaps = totalGap ≥ amount > 0, returns fill[i] = max(gaps[i] − L, 0) with
     ///      Σ fill == amount exactly. The exact level L = (Σ_active gaps − amount) / |active| is tracked as a fraction
     ///      (num / count) and the active set {i : gaps[i] > L} shrinks until stable; L only grows, so this ends after
     ///      at most n rounds. Finally L is rounded up and the < count wei remainder is added one wei each to active
     ///      entries (possible because then L ≥ 1, so fill[i] + 1 ≤ gaps[i]).
     /// @param gaps D18{USD} room per constituent, overwritten with the fill
     /// @param totalGap D18{USD} Σ gaps
-    /// @param amount D18{USD} to distribute, 0 < amount < totalGap
+    /// @param amount D18{USD} to distribute, 0 < amount ≤ totalGap
     /// @return fill D18{USD} the same array as `gaps`
     function _waterFill(uint256[] memory gaps, uint256 totalGap, uint256 amount)
         private
@@ -361,7 +361,7 @@ library RebalancePlanLib {
                 ++i;
             }
         }
-        // Invariant: activeSum ≥ amount, so num ≥ 0 (the first round has activeSum = totalGap > amount; members
+        // Invariant: activeSum ≥ amount, so num ≥ 0 (the first round has activeSum = totalGap ≥ amount; members
         // dropped later are ≤ L, which keeps activeSum − amount ≥ L·|active| ≥ 0).
         uint256 num = activeSum - amount; // D18{USD}: L = num / count
         while (true) {
