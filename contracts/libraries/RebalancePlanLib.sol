@@ -69,57 +69,13 @@ library RebalancePlanLib {
         }
         uint256 cap = maxTrade == 0 ? type(uint256).max : maxTrade; // D18{USD}
         uint256 minTrade = dust == 0 ? 1 : dust; // D18{USD}
-
-        // 1. Candidate trades: capped excess (into p.sells) and capped shortfall (into `room`).
-        uint256[] memory room = new uint256[](n); // D18{USD} candidate buy per constituent
-        uint256 sellable; // D18{USD} Σ candidate sells
-        uint256 buyable; // D18{USD} Σ candidate buys
-        for (uint256 i; i < n;) {
-            uint256 wanted = targetsBps[i] * nav / DriftLib.BPS;
-            uint256 v = values[i];
-            if (v > wanted) {
-                // Safe: v > wanted.
-                uint256 s = Math.min(_uncheckedSub(v, wanted), cap);
-                if (s >= minTrade) {
-                    p.sells[i] = s;
-                    sellable += s;
-                }
-            } else {
-                // Safe: wanted ≥ v.
-                uint256 b = Math.min(_uncheckedSub(wanted, v), cap);
-                if (b >= minTrade) {
-                    room[i] = b;
-                    buyable += b;
-                }
-            }
-            // Safe: i < n.
-            unchecked {
-                ++i;
-            }
+        {
+            // 1. Candidate trades: capped excess (into p.sells) and capped shortfall (into `room`).
+            (uint256[] memory room, uint256 sellable, uint256 buyable) =
+                _candidates(values, targetsBps, nav, cap, minTrade, p.sells);
+            // 2. Buys and sells of this step.
+            _settle(p, room, sellable, buyable, idle, dust, minTrade);
         }
-
-        // 2. Buys: everything if funded, otherwise as much as sells + idle can pay for.
-        uint256 funding = sellable + idle; // D18{USD}
-        if (buyable <= funding) {
-            p.buys = room;
-            p.totalBuy = buyable;
-        } else {
-            (p.buys, p.totalBuy) = _fundBuys(room, buyable, funding, minTrade);
-        }
-
-        // 3. Sells: only what the buys need beyond idle USDT.
-        uint256 need = p.totalBuy > idle ? p.totalBuy - idle : 0; // D18{USD}
-        // Safe: totalBuy ≤ funding in both branches above.
-        uint256 surplus = _uncheckedSub(funding, p.totalBuy); // D18{USD} USDT left idle if all candidates sell
-        if (need == 0) {
-            _zero(p.sells);
-        } else if (surplus <= dust + n) {
-            // Leaving ≤ dust (+ n wei of target rounding) idle is fine; selling the full excess lands on target.
-            p.totalSell = sellable;
-        } else {
-            p.totalSell = _scaleSells(p.sells, sellable, need, minTrade);
-        }
-
         p.complete = _isComplete(values, targetsBps, idle, p, cap, minTrade);
     }
 
@@ -219,6 +175,83 @@ library RebalancePlanLib {
     // ---------------------------------------------------------------------------------------------------------------
     // Internal helpers
     // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Candidate trades of one step: sells[i] = min(excess, cap) and room[i] = min(shortfall, cap), each kept
+    ///      only if ≥ minTrade.
+    /// @param values D18{USD}
+    /// @param targetsBps {bps}
+    /// @param nav D18{USD} Σ values + idle
+    /// @param cap D18{USD} per-constituent trade cap (type(uint256).max = none)
+    /// @param minTrade D18{USD} smallest trade, ≥ 1
+    /// @param sells D18{USD} zeroed array, filled with candidate sells
+    /// @return room D18{USD} candidate buys
+    /// @return sellable D18{USD} Σ candidate sells
+    /// @return buyable D18{USD} Σ candidate buys
+    function _candidates(
+        uint256[] memory values,
+        uint256[] memory targetsBps,
+        uint256 nav,
+        uint256 cap,
+        uint256 minTrade,
+        uint256[] memory sells
+    ) private pure returns (uint256[] memory room, uint256 sellable, uint256 buyable) {
+        uint256 n = values.length;
+        room = new uint256[](n);
+        for (uint256 i; i < n;) {
+            uint256 wanted = targetsBps[i] * nav / DriftLib.BPS; // D18{USD}
+            uint256 v = values[i];
+            if (v > wanted) {
+                // Safe: v > wanted.
+                uint256 s = Math.min(_uncheckedSub(v, wanted), cap);
+                if (s >= minTrade) {
+                    sells[i] = s;
+                    sellable += s;
+                }
+            } else {
+                // Safe: wanted ≥ v.
+                uint256 b = Math.min(_uncheckedSub(wanted, v), cap);
+                if (b >= minTrade) {
+                    room[i] = b;
+                    buyable += b;
+                }
+            }
+            // Safe: i < n.
+            unchecked {
+                ++i;
+            }
+        }
+    }
+
+    /// @dev Turns candidates into the step's trades. Buys: all candidates if sells + idle can pay for them, otherwise
+    ///      `_fundBuys`. Sells: only what the buys need beyond idle USDT; the full candidates when the USDT this would
+    ///      leave idle is ≤ dust (+ n wei of target rounding), else scaled down by `_scaleSells`.
+    function _settle(
+        Plan memory p,
+        uint256[] memory room,
+        uint256 sellable,
+        uint256 buyable,
+        uint256 idle,
+        uint256 dust,
+        uint256 minTrade
+    ) private pure {
+        uint256 funding = sellable + idle; // D18{USD}
+        if (buyable <= funding) {
+            p.buys = room;
+            p.totalBuy = buyable;
+        } else {
+            (p.buys, p.totalBuy) = _fundBuys(room, buyable, funding, minTrade);
+        }
+        uint256 need = p.totalBuy > idle ? p.totalBuy - idle : 0; // D18{USD}
+        // Safe: totalBuy ≤ funding in both branches above.
+        uint256 surplus = _uncheckedSub(funding, p.totalBuy); // D18{USD} left idle if every candidate sells
+        if (need == 0) {
+            _zero(p.sells);
+        } else if (surplus <= dust + room.length) {
+            p.totalSell = sellable;
+        } else {
+            p.totalSell = _scaleSells(p.sells, sellable, need, minTrade);
+        }
+    }
 
     /// @dev Buys when candidates exceed funding: pro rata (rounded down), drop those under `minTrade`, then hand the
     ///      remainder to candidates in index order (only where the result reaches `minTrade`). If funding ≥ minTrade

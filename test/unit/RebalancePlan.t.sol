@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+
+import {DriftLib} from "../../contracts/libraries/DriftLib.sol";
+import {RebalancePlanLib} from "../../contracts/libraries/RebalancePlanLib.sol";
+
+/// @notice Hand-checked examples for RebalancePlanLib. Values are D18{USD}; `E` = $1.
+contract RebalancePlanTest is Test {
+    uint256 internal constant E = 1e18;
+
+    // ---------------------------------------------------------------- helpers
+
+    function _a(uint256 x0, uint256 x1) internal pure returns (uint256[] memory a) {
+        a = new uint256[](2);
+        (a[0], a[1]) = (x0, x1);
+    }
+
+    function _a(uint256 x0, uint256 x1, uint256 x2) internal pure returns (uint256[] memory a) {
+        a = new uint256[](3);
+        (a[0], a[1], a[2]) = (x0, x1, x2);
+    }
+
+    function _a(uint256 x0, uint256 x1, uint256 x2, uint256 x3) internal pure returns (uint256[] memory a) {
+        a = new uint256[](4);
+        (a[0], a[1], a[2], a[3]) = (x0, x1, x2, x3);
+    }
+
+    function _a(uint256 x0, uint256 x1, uint256 x2, uint256 x3, uint256 x4) internal pure returns (uint256[] memory a) {
+        a = new uint256[](5);
+        (a[0], a[1], a[2], a[3], a[4]) = (x0, x1, x2, x3, x4);
+    }
+
+    function _fill(uint256 n, uint256 x) internal pure returns (uint256[] memory a) {
+        a = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            a[i] = x;
+        }
+    }
+
+    function _assertEq(uint256[] memory got, uint256[] memory want, string memory what) internal pure {
+        assertEq(got.length, want.length, string.concat(what, ": length"));
+        for (uint256 i; i < got.length; ++i) {
+            assertEq(got[i], want[i], string.concat(what, "[", vm.toString(i), "]"));
+        }
+    }
+
+    /// @dev Applies a plan at oracle prices; returns the new values and idle USDT.
+    function _apply(uint256[] memory values, uint256 idle, RebalancePlanLib.Plan memory p)
+        internal
+        pure
+        returns (uint256[] memory next, uint256 nextIdle)
+    {
+        next = new uint256[](values.length);
+        for (uint256 i; i < values.length; ++i) {
+            next[i] = values[i] - p.sells[i] + p.buys[i];
+        }
+        nextIdle = idle + p.totalSell - p.totalBuy;
+    }
+
+    function planExt(uint256[] memory values, uint256[] memory targets, uint256 idle, uint256 cap, uint256 dust)
+        external
+        pure
+        returns (RebalancePlanLib.Plan memory)
+    {
+        return RebalancePlanLib.plan(values, targets, idle, cap, dust);
+    }
+
+    function splitRedemptionExt(uint256[] memory values, uint256[] memory targets, uint256 amount)
+        external
+        pure
+        returns (uint256[] memory)
+    {
+        return RebalancePlanLib.splitRedemption(values, targets, amount);
+    }
+
+    // ---------------------------------------------------------------- plan: uncapped
+
+    function test_plan_twoConstituentsSellsExcessBuysShortfall() public pure {
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(_a(60 * E, 40 * E), _a(5000, 5000), 0, 0, 0);
+        _assertEq(p.sells, _a(10 * E, 0), "sells");
+        _assertEq(p.buys, _a(0, 10 * E), "buys");
+        assertEq(p.totalSell, 10 * E);
+        assertEq(p.totalBuy, 10 * E);
+        assertEq(p.nav, 100 * E);
+        assertTrue(p.complete);
+    }
+
+    function test_plan_threeConstituentsMinimalTurnover() public pure {
+        // 50/25/25 against 40/40/20: sell 10 and 5, buy 15. Turnover 15 = ½ × (10 + 15 + 5).
+        RebalancePlanLib.Plan memory p =
+            RebalancePlanLib.plan(_a(50 * E, 25 * E, 25 * E), _a(4000, 4000, 2000), 0, 0, 0);
+        _assertEq(p.sells, _a(10 * E, 0, 5 * E), "sells");
+        _assertEq(p.buys, _a(0, 15 * E, 0), "buys");
+        assertEq(p.totalSell, 15 * E);
+        assertEq(p.totalBuy, 15 * E);
+        assertTrue(p.complete);
+    }
+
+    function test_plan_tenConstituentsOnlyTouchesDeviators() public pure {
+        uint256[] memory values = _fill(10, 10 * E);
+        values[0] = 19 * E;
+        values[9] = 1 * E;
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(values, _fill(10, 1000), 0, 0, 0);
+        uint256[] memory sells = new uint256[](10);
+        uint256[] memory buys = new uint256[](10);
+        sells[0] = 9 * E;
+        buys[9] = 9 * E;
+        _assertEq(p.sells, sells, "sells");
+        _assertEq(p.buys, buys, "buys");
+        assertTrue(p.complete);
+    }
+
+    function test_plan_allAtTargetPlansNothing() public pure {
+        RebalancePlanLib.Plan memory p =
+            RebalancePlanLib.plan(_a(30 * E, 30 * E, 40 * E), _a(3000, 3000, 4000), 0, 0, 0);
+        _assertEq(p.sells, new uint256[](3), "sells");
+        _assertEq(p.buys, new uint256[](3), "buys");
+        assertEq(p.totalSell + p.totalBuy, 0);
+        assertTrue(p.complete);
+    }
+
+    function test_plan_emptyVaultPlansNothing() public pure {
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(_a(0, 0), _a(5000, 5000), 0, 10 * E, 0);
+        _assertEq(p.sells, new uint256[](2), "sells");
+        _assertEq(p.buys, new uint256[](2), "buys");
+        assertEq(p.nav, 0);
+        assertTrue(p.complete);
+    }
+
+    function test_plan_zeroTargetSellsEverything() public pure {
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(_a(20 * E, 40 * E, 40 * E), _a(0, 5000, 5000), 0, 0, 0);
+        _assertEq(p.sells, _a(20 * E, 0, 0), "sells");
+        _assertEq(p.buys, _a(0, 10 * E, 10 * E), "buys");
+        assertTrue(p.complete);
+    }
+
+    function test_plan_deploysIdleUsdtWithoutSelling() public pure {
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(_a(45 * E, 45 * E), _a(5000, 5000), 10 * E, 0, 0);
+        _assertEq(p.sells, _a(0, 0), "sells");
+        _assertEq(p.buys, _a(5 * E, 5 * E), "buys");
+        assertEq(p.totalBuy, 10 * E);
+        assertTrue(p.complete);
+    }
+
+    function test_plan_idleUsdtReducesSells() public pure {
+        // 70/20 + 10 idle against 50/50: buy 30 for the second, funded by 10 idle + 20 sold from the first.
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(_a(70 * E, 20 * E), _a(5000, 5000), 10 * E, 0, 0);
+        _assertEq(p.sells, _a(20 * E, 0), "sells");
+        _assertEq(p.buys, _a(0, 30 * E), "buys");
+        assertTrue(p.complete);
+    }
+
+    function test_plan_landsExactlyOnTarget() public pure {
+        uint256[] memory values = _a(50 * E, 25 * E, 25 * E);
+        uint256[] memory targets = _a(4000, 4000, 2000);
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(values, targets, 0, 0, 0);
+        (uint256[] memory next, uint256 idle) = _apply(values, 0, p);
+        DriftLib.DriftReport memory r = DriftLib.drift(next, targets, idle);
+        assertEq(r.sumDeviationBps, 0);
+        assertEq(idle, 0);
+    }
+
+    // ---------------------------------------------------------------- plan: dust
+
+    function test_plan_skipsDustTrades() public pure {
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(_a(50.5e18, 49.5e18), _a(5000, 5000), 0, 0, 1 * E);
+        assertEq(p.totalSell + p.totalBuy, 0);
+        assertTrue(p.complete);
+    }
+
+    function test_plan_noBuysWhenOnlyDustExcessCouldFundThem() public pure {
+        // Three constituents 0.5 over (dust), one 1.5 under: nothing can fund the buy, so nothing trades.
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(
+            _a(25.5e18, 25.5e18, 25.5e18, 23.5e18), _a(2500, 2500, 2500, 2500), 0, 0, 1 * E
+        );
+        assertEq(p.totalSell + p.totalBuy, 0);
+        assertTrue(p.complete, "calling again would plan nothing");
+    }
+
+    function test_plan_fundedBuysSkipDustButStillProgress() public pure {
+        // One sell capped at 60, two buys of 50: pro rata 30 each is dust (< 40), so the top-up fills the first.
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(_a(100 * E, 0, 0), _a(0, 5000, 5000), 0, 60 * E, 40 * E);
+        _assertEq(p.buys, _a(0, 50 * E, 0), "buys");
+        // Surplus 10 ≤ dust: the full capped excess is sold and 10 stays idle.
+        _assertEq(p.sells, _a(60 * E, 0, 0), "sells");
+        assertFalse(p.complete);
+    }
+
+    // ---------------------------------------------------------------- plan: cap
+
+    function test_plan_capSplitsIntoStepsThatConverge() public pure {
+        uint256[] memory values = _a(100 * E, 0, 0);
+        uint256[] memory targets = _a(0, 5000, 5000);
+        uint256 idle;
+        uint256 prevSum = type(uint256).max;
+        uint256 steps;
+        while (true) {
+            RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(values, targets, idle, 20 * E, 0);
+            ++steps;
+            for (uint256 i; i < 3; ++i) {
+                assertLe(p.sells[i], 20 * E, "sell capped");
+                assertLe(p.buys[i], 20 * E, "buy capped");
+            }
+            assertLe(p.totalBuy, p.totalSell + idle, "buys funded");
+            (values, idle) = _apply(values, idle, p);
+            uint256 sumNow = DriftLib.drift(values, targets, idle).sumDeviationD18;
+            assertLt(sumNow, prevSum, "each step reduces drift");
+            prevSum = sumNow;
+            if (p.complete) break;
+            assertLt(steps, 10, "converges");
+        }
+        // Each step sells 20 and buys 10 + 10.
+        assertEq(steps, 5);
+        _assertEq(values, _a(0, 50 * E, 50 * E), "final values");
+        assertEq(idle, 0);
+    }
+
+    function test_plan_capFirstStep() public pure {
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(_a(100 * E, 0, 0), _a(0, 5000, 5000), 0, 20 * E, 0);
+        _assertEq(p.sells, _a(20 * E, 0, 0), "sells");
+        _assertEq(p.buys, _a(0, 10 * E, 10 * E), "buys pro rata to what was sold");
+        assertFalse(p.complete);
+    }
+
+    function test_plan_capSellsOnlyWhatCappedBuysNeed() public pure {
+        // Four constituents 10 over, one 40 under; cap 10 → one buy of 10, funded by 2.5 from each overweight
+        // rather than 40 sold with 30 left idle.
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(
+            _a(25 * E, 25 * E, 25 * E, 25 * E, 0), _a(1500, 1500, 1500, 1500, 4000), 0, 10 * E, 0
+        );
+        _assertEq(p.buys, _a(0, 0, 0, 0, 10 * E), "buys");
+        _assertEq(p.sells, _a(2.5e18, 2.5e18, 2.5e18, 2.5e18, 0), "sells");
+        assertFalse(p.complete);
+    }
+
+    function test_plan_capWithIdleUsesIdleFirst() public pure {
+        // 20 idle, cap 15 per constituent: both underweights get 15 (30 total), 10 sold from the overweight.
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(_a(60 * E, 10 * E, 10 * E), _a(4000, 3000, 3000), 20 * E, 15 * E, 0);
+        _assertEq(p.buys, _a(0, 15 * E, 15 * E), "buys");
+        _assertEq(p.sells, _a(10 * E, 0, 0), "sells");
+        assertFalse(p.complete);
+    }
+
+    function test_plan_capBelowDustPlansNothing() public pure {
+        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(_a(60 * E, 40 * E), _a(5000, 5000), 0, 1 * E, 2 * E);
+        assertEq(p.totalSell + p.totalBuy, 0);
+        assertTrue(p.complete);
+    }
+
+    // ---------------------------------------------------------------- plan: reverts
+
+    function test_plan_revertsOnLengthMismatch() public {
+        vm.expectRevert(abi.encodeWithSelector(DriftLib.DriftLib__LengthMismatch.selector, 2, 3));
+        this.planExt(_a(1, 2), _a(3000, 3000, 4000), 0, 0, 0);
+    }
+
+    function test_plan_revertsOnInvalidTargetSum() public {
+        vm.expectRevert(abi.encodeWithSelector(DriftLib.DriftLib__InvalidTargetSum.selector, 9000));
+        this.planExt(_a(1, 2), _a(5000, 4000), 0, 0, 0);
+    }
+
+    // ---------------------------------------------------------------- splitDeposit
+
+    function test_splitDeposit_fillsTheUnderweightFirst() public pure {
+        // 40/60 + 20 against 50/50: all 20 to the first.
+        _assertEq(RebalancePlanLib.splitDeposit(_a(40 * E, 60 * E), _a(5000, 5000), 20 * E), _a(20 * E, 0), "split");
+    }
+
+    function test_splitDeposit_waterFillsThreeConstituents() public pure {
+        // NAV after 120, targets 36/36/48, shortfalls 26/16/0: level 11 → 15 + 5.
+        _assertEq(
+            RebalancePlanLib.splitDeposit(_a(10 * E, 20 * E, 70 * E), _a(3000, 3000, 4000), 20 * E),
+            _a(15 * E, 5 * E, 0),
+            "split"
+        );
+    }
+
+    function test_splitDeposit_dropsSmallShortfallsFromTheLevel() public pure {
+        // Shortfalls 33/3/0 for 10: level 23 leaves the second out; all 10 to the first.
+        _assertEq(
+            RebalancePlanLib.splitDeposit(_a(0, 30 * E, 70 * E), _a(3000, 3000, 4000), 10 * E),
+            _a(10 * E, 0, 0),
+            "split"
+        );
+    }
+
+    function test_splitDeposit_tenConstituentsFillsExactShortfalls() public pure {
+        uint256[] memory values = _fill(10, 10 * E);
+        values[0] = 0;
+        values[1] = 5 * E;
+        uint256[] memory want = new uint256[](10);
+        want[0] = 10 * E;
+        want[1] = 5 * E;
+        _assertEq(RebalancePlanLib.splitDeposit(values, _fill(10, 1000), 15 * E), want, "split");
+    }
+
+    function test_splitDeposit_atTargetIsProRata() public pure {
+        _assertEq(
+            RebalancePlanLib.splitDeposit(_a(30 * E, 30 * E, 40 * E), _a(3000, 3000, 4000), 10 * E),
+            _a(3 * E, 3 * E, 4 * E),
+            "split"
+        );
+    }
+
+    function test_splitDeposit_emptyVaultIsProRata() public pure {
+        _assertEq(RebalancePlanLib.splitDeposit(_a(0, 0), _a(6000, 4000), 1 * E), _a(0.6e18, 0.4e18), "split");
+    }
+
+    function test_splitDeposit_roundingRemainderGoesToLargestTarget() public pure {
+        // Targets of 100 wei: 33/33/33, the last wei to the largest target.
+        _assertEq(RebalancePlanLib.splitDeposit(_a(0, 0, 0), _a(3333, 3333, 3334), 100), _a(33, 33, 34), "split");
+    }
+
+    function test_splitDeposit_neverFundsAZeroTarget() public pure {
+        uint256[] memory split = RebalancePlanLib.splitDeposit(_a(50 * E, 10 * E, 10 * E), _a(0, 5000, 5000), 30 * E);
+        _assertEq(split, _a(0, 15 * E, 15 * E), "split");
+    }
+
+    function test_splitDeposit_waterFillRemainderIsExact() public pure {
+        // NAV 170 wei, targets 56/56/56 (rounded down), shortfalls 56/56/0 for 67 wei: 33.5 each → 34 + 33.
+        uint256[] memory split = RebalancePlanLib.splitDeposit(_a(0, 0, 103), _a(3333, 3333, 3334), 67);
+        assertEq(split[0] + split[1] + split[2], 67);
+        _assertEq(split, _a(34, 33, 0), "split");
+    }
+
+    function test_splitDeposit_zeroAmount() public pure {
+        _assertEq(RebalancePlanLib.splitDeposit(_a(1, 2), _a(5000, 5000), 0), _a(0, 0), "split");
+    }
+
+    // ---------------------------------------------------------------- splitRedemption
+
+    function test_splitRedemption_takesFromTheOverweightFirst() public pure {
+        _assertEq(
+            RebalancePlanLib.splitRedemption(_a(60 * E, 40 * E), _a(5000, 5000), 20 * E), _a(20 * E, 0), "split"
+        );
+    }
+
+    function test_splitRedemption_waterFillsThreeConstituents() public pure {
+        // NAV after 80, targets 32/32/16, excesses 18/0/4: level 1 → 17 + 3.
+        _assertEq(
+            RebalancePlanLib.splitRedemption(_a(50 * E, 30 * E, 20 * E), _a(4000, 4000, 2000), 20 * E),
+            _a(17 * E, 0, 3 * E),
+            "split"
+        );
+    }
+
+    function test_splitRedemption_zeroTargetSoldFirst() public pure {
+        _assertEq(
+            RebalancePlanLib.splitRedemption(_a(10 * E, 45 * E, 45 * E), _a(0, 5000, 5000), 10 * E),
+            _a(10 * E, 0, 0),
+            "split"
+        );
+    }
+
+    function test_splitRedemption_atTargetIsProRata() public pure {
+        _assertEq(
+            RebalancePlanLib.splitRedemption(_a(30 * E, 30 * E, 40 * E), _a(3000, 3000, 4000), 10 * E),
+            _a(3 * E, 3 * E, 4 * E),
+            "split"
+        );
+    }
+
+    function test_splitRedemption_everythingTakesEverything() public pure {
+        uint256[] memory values = _a(7 * E, 1, 93 * E);
+        _assertEq(RebalancePlanLib.splitRedemption(values, _a(3000, 3000, 4000), 100 * E + 1), values, "split");
+    }
+
+    function test_splitRedemption_zeroAmount() public pure {
+        _assertEq(RebalancePlanLib.splitRedemption(_a(1, 2), _a(5000, 5000), 0), _a(0, 0), "split");
+    }
+
+    function test_splitRedemption_revertsAboveHoldings() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(RebalancePlanLib.RebalancePlanLib__RedemptionExceedsHoldings.selector, 4, 3)
+        );
+        this.splitRedemptionExt(_a(1, 2), _a(5000, 5000), 4);
+    }
+}
