@@ -1,0 +1,225 @@
+/**
+ * Keeper metrics in the Prometheus text exposition format (version 0.0.4) and a health check,
+ * served by node:http on 127.0.0.1 only.
+ *
+ *   GET /metrics  → text/plain; version=0.0.4
+ *   GET /health   → 200 {"status":"ok",…} or 503 {"status":"starting"|"degraded",…}
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Address } from "./types.js";
+
+type Value = number | bigint;
+type Labels = Readonly<Record<string, string>>;
+
+interface Family {
+  readonly name: string;
+  readonly help: string;
+  readonly type: "counter" | "gauge";
+  readonly series: Map<string, { labels: Labels; value: Value }>;
+}
+
+/** Escape a label value: backslash, double quote and newline. */
+export function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+}
+
+function formatValue(v: Value): string {
+  if (typeof v === "bigint") return v.toString();
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "+Inf";
+  if (v === -Infinity) return "-Inf";
+  return String(v);
+}
+
+function labelKey(labels: Labels): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k] ?? ""}`)
+    .join(",");
+}
+
+/** A minimal registry: counters and gauges with labels, rendered in a stable order. */
+export class Registry {
+  private readonly families = new Map<string, Family>();
+
+  define(name: string, type: "counter" | "gauge", help: string): void {
+    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) throw new Error(`invalid metric name ${name}`);
+    if (!this.families.has(name)) this.families.set(name, { name, type, help, series: new Map() });
+  }
+
+  private family(name: string): Family {
+    const f = this.families.get(name);
+    if (f === undefined) throw new Error(`metric ${name} is not defined`);
+    return f;
+  }
+
+  set(name: string, labels: Labels, value: Value): void {
+    this.family(name).series.set(labelKey(labels), { labels, value });
+  }
+
+  inc(name: string, labels: Labels, by: Value = 1): void {
+    const f = this.family(name);
+    const key = labelKey(labels);
+    const prev = f.series.get(key)?.value ?? (typeof by === "bigint" ? 0n : 0);
+    const value =
+      typeof prev === "bigint" || typeof by === "bigint" ? BigInt(prev) + BigInt(by) : prev + by;
+    f.series.set(key, { labels, value });
+  }
+
+  get(name: string, labels: Labels = {}): Value | undefined {
+    return this.family(name).series.get(labelKey(labels))?.value;
+  }
+
+  render(): string {
+    const lines: string[] = [];
+    for (const f of this.families.values()) {
+      lines.push(`# HELP ${f.name} ${f.help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}`);
+      lines.push(`# TYPE ${f.name} ${f.type}`);
+      const series = [...f.series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [, { labels, value }] of series) {
+        const names = Object.keys(labels).sort();
+        const rendered =
+          names.length === 0
+            ? ""
+            : `{${names.map((k) => `${k}="${escapeLabelValue(labels[k] ?? "")}"`).join(",")}}`;
+        lines.push(`${f.name}${rendered} ${formatValue(value)}`);
+      }
+    }
+    return `${lines.join("\n")}\n`;
+  }
+}
+
+export interface HealthReport {
+  readonly status: "ok" | "starting" | "degraded";
+  readonly rpcUp: boolean;
+  /** {ms} epoch of the last iteration in which the RPC answered. */
+  readonly lastOkTickAt?: number;
+  readonly consecutiveRpcFailures: number;
+}
+
+/** The keeper's metrics, named once here. */
+export class KeeperMetrics {
+  readonly registry = new Registry();
+  private lastOkTickAtMs: number | undefined;
+  private rpcUp = false;
+  private consecutiveRpcFailures = 0;
+
+  constructor() {
+    const r = this.registry;
+    r.define("keeper_vault_max_drift_bps", "gauge", "Largest |weight - target| of the vault at the last read, in bps.");
+    r.define("keeper_vault_sum_drift_bps", "gauge", "Sum of |weight - target| of the vault at the last read, in bps.");
+    r.define("keeper_vault_nav_usd", "gauge", "Vault NAV at the last read, in USD.");
+    r.define("keeper_last_rebalance_timestamp_seconds", "gauge", "Unix time of the last confirmed rebalance sent by this keeper.");
+    r.define("keeper_rebalances_total", "counter", "Rebalance transactions confirmed successfully.");
+    r.define("keeper_gas_spent_wei_total", "counter", "Gas fees paid by this keeper (gasUsed x effectiveGasPrice), in wei.");
+    r.define("keeper_gas_used_total", "counter", "Gas units used by this keeper's transactions.");
+    r.define("keeper_failures_total", "counter", "Failures by vault and kind (rpc, reverted, simulation, error).");
+    r.define("keeper_decisions_total", "counter", "Strategy decisions by vault, action and reason code.");
+    r.define("keeper_rpc_up", "gauge", "1 when the last RPC call succeeded, else 0.");
+    r.define("keeper_last_tick_timestamp_seconds", "gauge", "Unix time of the last loop iteration in which the RPC answered.");
+  }
+
+  setDrift(vault: Address, maxDriftBps: number, sumDriftBps: number, navUsd?: number): void {
+    this.registry.set("keeper_vault_max_drift_bps", { vault }, maxDriftBps);
+    this.registry.set("keeper_vault_sum_drift_bps", { vault }, sumDriftBps);
+    if (navUsd !== undefined) this.registry.set("keeper_vault_nav_usd", { vault }, navUsd);
+  }
+
+  recordDecision(vault: Address, action: string, reason: string): void {
+    this.registry.inc("keeper_decisions_total", { vault, action, reason });
+  }
+
+  /** A confirmed, successful rebalance. */
+  recordRebalance(vault: Address, timestampSeconds: number, gasUsed: bigint, effectiveGasPriceWei: bigint): void {
+    this.registry.set("keeper_last_rebalance_timestamp_seconds", { vault }, timestampSeconds);
+    this.registry.inc("keeper_rebalances_total", { vault });
+    this.recordGas(vault, gasUsed, effectiveGasPriceWei);
+  }
+
+  /** Gas paid by any mined transaction of ours, including reverted ones. */
+  recordGas(vault: Address, gasUsed: bigint, effectiveGasPriceWei: bigint): void {
+    this.registry.inc("keeper_gas_spent_wei_total", { vault }, gasUsed * effectiveGasPriceWei);
+    this.registry.inc("keeper_gas_used_total", { vault }, gasUsed);
+  }
+
+  recordFailure(vault: Address | "*", kind: string): void {
+    this.registry.inc("keeper_failures_total", { vault, kind });
+  }
+
+  /** Record whether the RPC answered in this iteration. */
+  markTick(nowMs: number, rpcAnswered: boolean): void {
+    this.rpcUp = rpcAnswered;
+    this.registry.set("keeper_rpc_up", {}, rpcAnswered ? 1 : 0);
+    if (rpcAnswered) {
+      this.consecutiveRpcFailures = 0;
+      this.lastOkTickAtMs = nowMs;
+      this.registry.set("keeper_last_tick_timestamp_seconds", {}, Math.floor(nowMs / 1000));
+    } else {
+      this.consecutiveRpcFailures += 1;
+    }
+  }
+
+  /** ok: the RPC answered within `maxAgeMs`; starting: never answered yet; degraded otherwise. */
+  health(nowMs: number, maxAgeMs: number): HealthReport {
+    const base = { rpcUp: this.rpcUp, consecutiveRpcFailures: this.consecutiveRpcFailures };
+    if (this.lastOkTickAtMs === undefined) return { status: "starting", ...base };
+    const status = this.rpcUp && nowMs - this.lastOkTickAtMs <= maxAgeMs ? "ok" : "degraded";
+    return { status, lastOkTickAt: this.lastOkTickAtMs, ...base };
+  }
+
+  render(): string {
+    return this.registry.render();
+  }
+}
+
+export interface MetricsServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serve /metrics and /health on 127.0.0.1:`port` (0 → an ephemeral port). Loopback only:
+ * there is no option to bind elsewhere.
+ */
+export function startMetricsServer(
+  metrics: KeeperMetrics,
+  port: number,
+  healthMaxAgeMs: number,
+  now: () => number = Date.now,
+): Promise<MetricsServer> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD" }).end();
+      return;
+    }
+    if (path === "/metrics") {
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+      res.end(req.method === "HEAD" ? undefined : metrics.render());
+      return;
+    }
+    if (path === "/health") {
+      const report = metrics.health(now(), healthMaxAgeMs);
+      res.writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json" });
+      res.end(req.method === "HEAD" ? undefined : JSON.stringify(report));
+      return;
+    }
+    res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      const { port: bound } = server.address() as AddressInfo;
+      resolve({
+        port: bound,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((e) => (e ? fail(e) : done()));
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
