@@ -51,7 +51,8 @@ describe("KeeperMetrics", () => {
     m.setDrift(VAULT, 612, 1224, 1_000_000);
     m.recordDecision(VAULT, "none", "BELOW_THRESHOLD");
     m.recordDecision(VAULT, "none", "BELOW_THRESHOLD");
-    m.recordRebalance(VAULT, 1_700_000_000, 500_000n, 2_000_000_000n);
+    m.recordRebalance(VAULT, 1_700_000_000);
+    m.recordGas(VAULT, 500_000n, 2_000_000_000n);
     m.recordFailure(VAULT, "reverted");
     const text = m.render();
     expect(text).toContain(`keeper_vault_max_drift_bps{vault="${VAULT}"} 612\n`);

@@ -130,11 +130,10 @@ export class KeeperMetrics {
     this.registry.inc("keeper_decisions_total", { vault, action, reason });
   }
 
-  /** A confirmed, successful rebalance. */
-  recordRebalance(vault: Address, timestampSeconds: number, gasUsed: bigint, effectiveGasPriceWei: bigint): void {
+  /** A confirmed, successful rebalance (its gas is recorded with `recordGas`). */
+  recordRebalance(vault: Address, timestampSeconds: number): void {
     this.registry.set("keeper_last_rebalance_timestamp_seconds", { vault }, timestampSeconds);
     this.registry.inc("keeper_rebalances_total", { vault });
-    this.recordGas(vault, gasUsed, effectiveGasPriceWei);
   }
 
   /** Gas paid by any mined transaction of ours, including reverted ones. */

@@ -1,0 +1,269 @@
+/**
+ * The service loop: for each vault, read a snapshot → decide (pure) → quote if asked → simulate →
+ * send → await the receipt. Faults are contained:
+ *  - one vault's failure never stops the others (each vault is its own try/catch);
+ *  - the RPC going away: the iteration is marked down and the next one waits with exponential
+ *    backoff (initialMs × 2^(n−1), capped at maxMs), back to the poll interval once it answers;
+ *  - gas above the cap: the strategy says GAS_ABOVE_CAP and we wait for the next iteration;
+ *  - a stale feed: the strategy refuses (STALE_PRICE) and says which feed and how old;
+ *  - a reverted transaction: logged with its decoded reason, counted, the loop goes on;
+ *  - a second keeper racing us: the vault's own re-check makes our simulation (or, if it landed
+ *    between our simulation and our transaction, our transaction) revert with one of the
+ *    configured "already done" errors, which we report as ALREADY_DONE, not as a failure.
+ */
+import type { ChainAdapter, RevertInfo } from "./chain.js";
+import { isRpcUnavailable } from "./chain.js";
+import type { Logger } from "./logger.js";
+import type { KeeperMetrics } from "./metrics.js";
+import { REASONS, decide, type Decision, type StrategyParams } from "./strategy.js";
+import type { Address, Hash, MarketState, TradeQuote } from "./types.js";
+import { WAD } from "./units.js";
+
+export interface LoopSettings {
+  readonly dryRun: boolean;
+  readonly once: boolean;
+  readonly pollIntervalMs: number;
+  readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  /** Vault custom errors meaning "nothing to do any more" (another keeper won, cooldown began). */
+  readonly alreadyDoneErrors: readonly string[];
+  /** Strategy parameters and the pre-simulation gas estimate for a vault. */
+  readonly paramsFor: (vault: Address) => StrategyParams & { readonly gasEstimate: bigint };
+}
+
+export interface LoopDeps {
+  readonly adapter: ChainAdapter;
+  readonly settings: LoopSettings;
+  readonly logger: Logger;
+  readonly metrics: KeeperMetrics;
+  /** {ms} epoch clock. */
+  readonly now?: () => number;
+  /** Sleep that resolves early when `signal` aborts. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export type VaultStatus =
+  | "decided" // nothing to send (see decision.reason)
+  | "dry-run" // would have sent
+  | "confirmed" // sent and mined successfully
+  | "reverted" // sent, mined, reverted
+  | "already-done" // another keeper (or the vault) got there first
+  | "simulation-failed" // the vault refused for a reason we do not expect
+  | "rpc-down"
+  | "error";
+
+export interface VaultOutcome {
+  readonly vault: Address;
+  readonly status: VaultStatus;
+  readonly decision?: Decision;
+  readonly hash?: Hash;
+  readonly revert?: RevertInfo;
+  readonly error?: string;
+}
+
+export interface TickResult {
+  /** The RPC answered in this iteration (at least the shared reads). */
+  readonly rpcOk: boolean;
+  readonly outcomes: readonly VaultOutcome[];
+  /** {ms} until the next iteration. */
+  readonly nextDelayMs: number;
+}
+
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+export class KeeperLoop {
+  private consecutiveRpcFailures = 0;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(private readonly deps: LoopDeps) {
+    this.now = deps.now ?? Date.now;
+    this.sleep = deps.sleep ?? defaultSleep;
+  }
+
+  /** {ms} the delay after `failures` consecutive RPC failures (0 → the poll interval). */
+  backoffDelay(failures: number): number {
+    const { pollIntervalMs, backoff } = this.deps.settings;
+    if (failures === 0) return pollIntervalMs;
+    const exp = Math.min(failures - 1, 30);
+    return Math.min(backoff.initialMs * 2 ** exp, backoff.maxMs);
+  }
+
+  /** Run until `signal` aborts (or once, with `settings.once`). */
+  async run(signal?: AbortSignal): Promise<TickResult | undefined> {
+    let last: TickResult | undefined;
+    const aborted = (): boolean => signal?.aborted === true;
+    while (!aborted()) {
+      last = await this.tick();
+      if (this.deps.settings.once || aborted()) break;
+      await this.sleep(last.nextDelayMs, signal);
+    }
+    return last;
+  }
+
+  /** One pass over every vault. Never throws. */
+  async tick(): Promise<TickResult> {
+    const { adapter, logger, metrics } = this.deps;
+    let vaults: readonly Address[];
+    let gasPriceWei: bigint;
+    let ethPriceD18: bigint;
+    try {
+      [vaults, gasPriceWei, ethPriceD18] = await Promise.all([
+        adapter.listVaults(),
+        adapter.gasPrice(),
+        adapter.ethPriceD18(),
+      ]);
+    } catch (e) {
+      return this.finishTick(false, [], e);
+    }
+
+    const outcomes: VaultOutcome[] = [];
+    for (const vault of vaults) {
+      let outcome: VaultOutcome;
+      try {
+        outcome = await this.processVault(vault, gasPriceWei, ethPriceD18);
+      } catch (e) {
+        const rpc = isRpcUnavailable(e);
+        metrics.recordFailure(vault, rpc ? "rpc" : "error");
+        logger.error({ vault, err: e }, `vault failed: ${describe(e)}`);
+        outcome = { vault, status: rpc ? "rpc-down" : "error", error: describe(e) };
+      }
+      outcomes.push(outcome);
+    }
+    const allRpcDown = outcomes.length > 0 && outcomes.every((o) => o.status === "rpc-down");
+    return this.finishTick(!allRpcDown, outcomes);
+  }
+
+  private finishTick(rpcOk: boolean, outcomes: VaultOutcome[], error?: unknown): TickResult {
+    const { logger, metrics } = this.deps;
+    metrics.markTick(this.now(), rpcOk);
+    if (rpcOk) {
+      if (this.consecutiveRpcFailures > 0) {
+        logger.info({ after: this.consecutiveRpcFailures }, "RPC is back");
+      }
+      this.consecutiveRpcFailures = 0;
+    } else {
+      this.consecutiveRpcFailures += 1;
+      if (error !== undefined) {
+        metrics.recordFailure("*", isRpcUnavailable(error) ? "rpc" : "error");
+      }
+    }
+    const nextDelayMs = this.backoffDelay(this.consecutiveRpcFailures);
+    if (!rpcOk) {
+      logger.warn(
+        { failures: this.consecutiveRpcFailures, retryInMs: nextDelayMs, ...(error !== undefined && { err: error }) },
+        `RPC unavailable${error !== undefined ? `: ${describe(error)}` : ""}; backing off`,
+      );
+    }
+    return { rpcOk, outcomes, nextDelayMs };
+  }
+
+  private async processVault(vault: Address, gasPriceWei: bigint, ethPriceD18: bigint): Promise<VaultOutcome> {
+    const { adapter, settings, logger, metrics } = this.deps;
+    const params = settings.paramsFor(vault);
+    const state = await adapter.readSnapshot(vault);
+    metrics.setDrift(vault, state.maxDriftBps, state.sumDriftBps, Number((state.navD18 * 100n) / WAD) / 100);
+
+    const market: MarketState = { gasPriceWei, gasEstimate: params.gasEstimate, ethPriceD18 };
+    let decision = decide(state, market, params);
+    let quotes: readonly TradeQuote[] | undefined;
+    if (decision.reason === REASONS.QUOTES_REQUIRED && decision.plan !== undefined) {
+      quotes = await adapter.quote(vault, decision.plan);
+      decision = decide(state, { ...market, quotes }, params);
+    }
+
+    if (decision.action !== "rebalance") return this.settle(vault, decision);
+
+    const sim = await adapter.simulateRebalance(vault);
+    if (!sim.ok) {
+      if (this.isAlreadyDone(sim.revert)) {
+        metrics.recordDecision(vault, "none", "ALREADY_DONE");
+        logger.info(
+          { vault, reason: "ALREADY_DONE", revert: sim.revert },
+          `rebalance no longer needed: ${sim.revert.message}`,
+        );
+        return { vault, status: "already-done", decision, revert: sim.revert };
+      }
+      metrics.recordFailure(vault, "simulation");
+      logger.warn({ vault, revert: sim.revert, decision }, `simulation reverted: ${sim.revert.message}`);
+      return { vault, status: "simulation-failed", decision, revert: sim.revert };
+    }
+
+    // Re-run the cost test with the simulated gas (an in-flight continuation skips the cost test).
+    if (decision.reason === REASONS.BENEFIT_EXCEEDS_COST && quotes !== undefined) {
+      decision = decide(state, { ...market, quotes, gasEstimate: sim.request.gas }, params);
+      if (decision.action !== "rebalance") return this.settle(vault, decision);
+    }
+    metrics.recordDecision(vault, decision.action, decision.reason);
+
+    if (settings.dryRun) {
+      logger.info({ vault, decision, gas: sim.request.gas, dryRun: true }, `dry-run: would rebalance (${decision.message})`);
+      return { vault, status: "dry-run", decision };
+    }
+
+    logger.info({ vault, decision, gas: sim.request.gas }, decision.message);
+    const sent = await adapter.sendRebalance(sim.request);
+    logger.info({ vault, hash: sent.hash, nonce: sent.nonce }, "rebalance sent");
+    const receipt = await adapter.waitForReceipt(sent);
+    metrics.recordGas(vault, receipt.gasUsed, receipt.effectiveGasPriceWei);
+    if (receipt.status === "success") {
+      metrics.recordRebalance(vault, Math.floor(this.now() / 1000));
+      logger.info(
+        { vault, hash: receipt.hash, block: receipt.blockNumber, gasUsed: receipt.gasUsed },
+        "rebalance confirmed",
+      );
+      return { vault, status: "confirmed", decision, hash: receipt.hash };
+    }
+    if (receipt.revert !== undefined && this.isAlreadyDone(receipt.revert)) {
+      metrics.recordFailure(vault, "race_lost");
+      logger.warn(
+        { vault, hash: receipt.hash, revert: receipt.revert },
+        `rebalance reverted: another keeper got there first (${receipt.revert.message})`,
+      );
+      return { vault, status: "already-done", decision, hash: receipt.hash, revert: receipt.revert };
+    }
+    metrics.recordFailure(vault, "reverted");
+    logger.error(
+      { vault, hash: receipt.hash, revert: receipt.revert },
+      `rebalance reverted: ${receipt.revert?.message ?? "no reason"}`,
+    );
+    return {
+      vault,
+      status: "reverted",
+      decision,
+      hash: receipt.hash,
+      ...(receipt.revert !== undefined && { revert: receipt.revert }),
+    };
+  }
+
+  private settle(vault: Address, decision: Decision): VaultOutcome {
+    const { logger, metrics } = this.deps;
+    metrics.recordDecision(vault, decision.action, decision.reason);
+    const refusing =
+      decision.reason === REASONS.STALE_PRICE ||
+      decision.reason === REASONS.INVALID_PRICE ||
+      decision.reason === REASONS.INVALID_SNAPSHOT;
+    const fields = { vault, reason: decision.reason, decision };
+    if (refusing) logger.warn(fields, decision.message);
+    else logger.info(fields, decision.message);
+    return { vault, status: "decided", decision };
+  }
+
+  private isAlreadyDone(revert: RevertInfo): boolean {
+    return revert.errorName !== undefined && this.deps.settings.alreadyDoneErrors.includes(revert.errorName);
+  }
+}
