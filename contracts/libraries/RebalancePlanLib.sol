@@ -23,7 +23,8 @@ import {DriftLib} from "./DriftLib.sol";
 ///      Without a cap and dust this is the minimal-turnover rebalance: Σ sells = Σ excess, Σ buys = Σ short, i.e.
 ///      turnover = ½ Σ|deviation| (idle USDT counted as a position with target 0), and the basket lands on target up
 ///      to wei rounding. Every sell is ≤ the constituent's excess and every buy ≤ its shortfall, so no position ever
-///      crosses its target: each |deviation| is non-increasing and Σ|deviation| falls by exactly 2 × Σ buys.
+///      crosses its (rounded-down) target: each |deviation| is non-increasing and Σ|deviation| falls by 2 × Σ buys
+///      (a sell may end < 1 wei below the exact rational target; that is the only rounding).
 ///      Buys never exceed sells + idle. Sells exceed what the buys need by at most dust + 1 wei per constituent
 ///      (rounding up so the buys are always funded); that USDT stays idle for the next call.
 library RebalancePlanLib {
@@ -50,13 +51,11 @@ library RebalancePlanLib {
     /// @param maxTrade D18{USD} largest sell or buy per constituent in this call; 0 = no cap
     /// @param dust D18{USD} trades smaller than this are skipped; 0 = skip only zero trades
     /// @return p the trades of this step (see `Plan`)
-    function plan(
-        uint256[] memory values,
-        uint256[] memory targetsBps,
-        uint256 idle,
-        uint256 maxTrade,
-        uint256 dust
-    ) internal pure returns (Plan memory p) {
+    function plan(uint256[] memory values, uint256[] memory targetsBps, uint256 idle, uint256 maxTrade, uint256 dust)
+        internal
+        pure
+        returns (Plan memory p)
+    {
         uint256 n = values.length;
         DriftLib.validateTargets(targetsBps, n);
         uint256 nav = DriftLib.sum(values) + idle;

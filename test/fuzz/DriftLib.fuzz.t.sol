@@ -36,20 +36,31 @@ abstract contract BasketFuzzBase is Test {
         t[first] += BPS - assigned;
     }
 
-    /// @dev D18{USD} random values up to `scale`: some zero, some exactly on target for a NAV of `scale`.
+    /// @dev D18{USD} random values around `scale`: some zero, some exactly or nearly on target for a NAV of `scale`,
+    ///      the rest uniform in [0, scale].
     function _values(uint256 seed, uint256[] memory targets, uint256 scale) internal pure returns (uint256[] memory v) {
         uint256 n = targets.length;
         v = new uint256[](n);
         for (uint256 i; i < n; ++i) {
             uint256 h = uint256(keccak256(abi.encode(seed, "value", i)));
             uint256 mode = h % 8;
-            if (mode == 0) v[i] = 0;
-            else if (mode == 1) v[i] = targets[i] * scale / BPS;
-            else v[i] = (h >> 8) % (scale + 1);
+            uint256 onTarget = targets[i] * scale / BPS;
+            if (mode == 0) {
+                v[i] = 0;
+            } else if (mode == 1) {
+                v[i] = onTarget;
+            } else if (mode <= 3) {
+                // Near target: within ±0.1 % of the scale, where dust thresholds and rounding matter.
+                uint256 noise = (h >> 9) % (scale / 1000 + 2);
+                v[i] = (h >> 8) & 1 == 0 ? onTarget + noise : (onTarget > noise ? onTarget - noise : 0);
+            } else {
+                v[i] = (h >> 8) % (scale + 1);
+            }
         }
     }
 
-    /// @dev A random basket: n in [1, 25], values in [0, scale], scale in [1, MAX_VALUE].
+    /// @dev A random basket: n in [1, 25], values mostly in [0, scale] (near-target ones up to 0.1 % above), scale in
+    ///      [1, MAX_VALUE].
     function _basket(uint256 seed, uint256 nRaw, uint256 scaleRaw)
         internal
         pure

@@ -37,13 +37,10 @@ contract DriftLibTest is Test {
         return DriftLib.drift(values, targets, idle);
     }
 
-    function _assertReport(
-        DriftLib.DriftReport memory r,
-        uint256 nav,
-        uint256 maxBps,
-        uint256 sumBps,
-        uint256 maxIndex
-    ) internal pure {
+    function _assertReport(DriftLib.DriftReport memory r, uint256 nav, uint256 maxBps, uint256 sumBps, uint256 maxIndex)
+        internal
+        pure
+    {
         assertEq(r.nav, nav, "nav");
         assertEq(r.maxDeviationBps, maxBps, "maxDeviationBps");
         assertEq(r.sumDeviationBps, sumBps, "sumDeviationBps");

@@ -172,9 +172,8 @@ contract RebalancePlanTest is Test {
 
     function test_plan_noBuysWhenOnlyDustExcessCouldFundThem() public pure {
         // Three constituents 0.5 over (dust), one 1.5 under: nothing can fund the buy, so nothing trades.
-        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(
-            _a(25.5e18, 25.5e18, 25.5e18, 23.5e18), _a(2500, 2500, 2500, 2500), 0, 0, 1 * E
-        );
+        RebalancePlanLib.Plan memory p =
+            RebalancePlanLib.plan(_a(25.5e18, 25.5e18, 25.5e18, 23.5e18), _a(2500, 2500, 2500, 2500), 0, 0, 1 * E);
         assertEq(p.totalSell + p.totalBuy, 0);
         assertTrue(p.complete, "calling again would plan nothing");
     }
@@ -237,7 +236,8 @@ contract RebalancePlanTest is Test {
 
     function test_plan_capWithIdleUsesIdleFirst() public pure {
         // 20 idle, cap 15 per constituent: both underweights get 15 (30 total), 10 sold from the overweight.
-        RebalancePlanLib.Plan memory p = RebalancePlanLib.plan(_a(60 * E, 10 * E, 10 * E), _a(4000, 3000, 3000), 20 * E, 15 * E, 0);
+        RebalancePlanLib.Plan memory p =
+            RebalancePlanLib.plan(_a(60 * E, 10 * E, 10 * E), _a(4000, 3000, 3000), 20 * E, 15 * E, 0);
         _assertEq(p.buys, _a(0, 15 * E, 15 * E), "buys");
         _assertEq(p.sells, _a(10 * E, 0, 0), "sells");
         assertFalse(p.complete);
@@ -332,9 +332,7 @@ contract RebalancePlanTest is Test {
     // ---------------------------------------------------------------- splitRedemption
 
     function test_splitRedemption_takesFromTheOverweightFirst() public pure {
-        _assertEq(
-            RebalancePlanLib.splitRedemption(_a(60 * E, 40 * E), _a(5000, 5000), 20 * E), _a(20 * E, 0), "split"
-        );
+        _assertEq(RebalancePlanLib.splitRedemption(_a(60 * E, 40 * E), _a(5000, 5000), 20 * E), _a(20 * E, 0), "split");
     }
 
     function test_splitRedemption_waterFillsThreeConstituents() public pure {
