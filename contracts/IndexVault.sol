@@ -1,0 +1,898 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20, IERC20Metadata, ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IUniswapV3SwapCallback} from "@uniswap/v3-core/contracts/interfaces/callback/IUniswapV3SwapCallback.sol";
+
+import {
+    IIndexVault,
+    ConstituentParams,
+    VaultParams,
+    ConstituentInfo,
+    ConstituentState,
+    VaultConfig
+} from "./interfaces/IIndexVault.sol";
+import {ConstantsLib} from "./libraries/ConstantsLib.sol";
+import {FeeLib} from "./libraries/FeeLib.sol";
+import {OracleLib} from "./libraries/OracleLib.sol";
+import {UniswapV3SwapLib, Hop} from "./libraries/UniswapV3SwapLib.sol";
+import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
+import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
+
+/// @title IndexVault
+/// @notice An index fund as an ERC-4626 vault over USDT: deposits buy the basket on Uniswap V3, redemptions sell it,
+///         NAV comes from Chainlink; in-kind paths need neither. See `IIndexVault` for the full specification.
+/// @dev Deployed once per chain as an implementation; each index is an ERC-1167 clone initialised by `IndexFactory`.
+///      USDT, its decimals and the Uniswap V3 factory are immutables of the implementation (shared by all clones);
+///      everything else lives in the clone's storage. One transient reentrancy lock covers every state-changing entry
+///      point; `uniswapV3SwapCallback` is authenticated separately (see `UniswapV3SwapLib`).
+///      Rounding: NAV before a deposit is rounded up, values received down, pro-rata amounts paid down and pulled up,
+///      fees up, so every rounding favours the vault's existing holders.
+contract IndexVault is IIndexVault, ERC4626, AccessControl, ReentrancyGuardTransient, Initializable {
+    using SafeERC20 for IERC20;
+    using Math for uint256;
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Roles and immutables
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @notice Sets fees, slippage, minimum deposit, feeds and routes (meant to sit behind a delay).
+    bytes32 public constant MANAGER_ROLE = keccak256("MANAGER_ROLE");
+
+    /// @notice Runs rebalances.
+    bytes32 public constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
+
+    /// @notice Pauses USDT deposits, in-kind deposits and USDT redeems. Never `redeemInKind`.
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+
+    /// @dev The asset, as IERC20 (ERC4626 keeps its own private copy).
+    IERC20 internal immutable _USDT;
+
+    /// @dev Decimals of USDT (≤ 18).
+    uint8 internal immutable _USDT_DECIMALS;
+
+    /// @dev ERC-4626 decimals offset: 18 − USDT decimals, so shares have 18 decimals.
+    uint8 internal immutable _DECIMALS_OFFSET;
+
+    /// @dev Stateless configuration logic, reached by DELEGATECALL (see `IIndexVaultConfigurator`).
+    address internal immutable _CONFIGURATOR;
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Storage: everything lives in the `VaultStorageLib` namespace (shared with the configurator)
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Chainlink prices and holdings at one moment, shared by every step of a USDT path.
+    struct Snapshot {
+        uint256 usdtPrice; // D18{USD/USDT}
+        uint256 idle; // {USDT units} USDT held for holders
+        uint256[] prices; // D18{USD/tok}
+        uint256[] balances; // {tok units} held for holders
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Construction and initialisation
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @param configurator The configuration logic (DELEGATECALL target); it fixes USDT and the Uniswap V3 factory.
+    constructor(IIndexVaultConfigurator configurator)
+        ERC4626(IERC20(configurator.usdt()))
+        ERC20("", "")
+    {
+        IERC20 usdt = IERC20(configurator.usdt());
+        (bool ok, uint8 usdtDecimals) = SafeERC20.tryGetDecimals(usdt);
+        if (!ok || usdtDecimals > ConstantsLib.MAX_DECIMALS) revert IndexVault__UnsupportedToken(address(usdt));
+        _USDT = usdt;
+        _USDT_DECIMALS = usdtDecimals;
+        _DECIMALS_OFFSET = ConstantsLib.SHARE_DECIMALS - usdtDecimals;
+        _CONFIGURATOR = address(configurator);
+        _disableInitializers();
+    }
+
+    /// @inheritdoc IIndexVault
+    /// @dev Grants the roles here; the configurator validates and stores the rest.
+    function initialize(VaultParams calldata params, ConstituentParams[] calldata) external initializer {
+        if (params.admin == address(0) || params.feeRecipient == address(0)) revert IndexVault__ZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, params.admin);
+        if (params.manager != address(0)) _grantRole(MANAGER_ROLE, params.manager);
+        if (params.keeper != address(0)) _grantRole(KEEPER_ROLE, params.keeper);
+        if (params.guardian != address(0)) _grantRole(GUARDIAN_ROLE, params.guardian);
+        _delegateToConfigurator();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // ERC-20 metadata (clones keep name and symbol in their own storage)
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IERC20Metadata
+    function name() public view override(ERC20, IERC20Metadata) returns (string memory) {
+        return _s().name;
+    }
+
+    /// @inheritdoc IERC20Metadata
+    function symbol() public view override(ERC20, IERC20Metadata) returns (string memory) {
+        return _s().symbol;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // USDT deposit
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @notice Pulls `assets` USDT, takes the mint fee, buys every constituent per target weight on Uniswap V3 and
+    ///         mints shares for the Chainlink value received against NAV before the deposit.
+    /// @dev shares = valueIn × (supply + 10^offset) / (navBefore + 1), rounded down (OpenZeppelin's virtual shares).
+    ///      Reverts when paused, rebalancing, below the minimum deposit, on an invalid price, or when a swap returns
+    ///      less than its Chainlink value less `maxSlippageBps`.
+    /// @inheritdoc ERC4626
+    function deposit(uint256 assets, address receiver) public override(ERC4626, IERC4626) nonReentrant returns (uint256) {
+        return _depositUsdt(assets, receiver, 0);
+    }
+
+    /// @inheritdoc IIndexVault
+    function deposit(uint256 assets, address receiver, uint256 minShares) external nonReentrant returns (uint256) {
+        return _depositUsdt(assets, receiver, minShares);
+    }
+
+    /// @inheritdoc IIndexVault
+    function deposit(uint256 assets, address receiver, uint256 minShares, uint256 deadline)
+        external
+        nonReentrant
+        returns (uint256)
+    {
+        _checkDeadline(deadline);
+        return _depositUsdt(assets, receiver, minShares);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // USDT redeem
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @notice Burns `shares`, sells the pro-rata constituents (rounded down) on Uniswap V3, adds the pro-rata idle
+    ///         USDT, takes the burn fee and pays the rest to `receiver`.
+    /// @dev Reverts when paused, rebalancing, on an invalid price, or when a swap returns less than its Chainlink value
+    ///      less `maxSlippageBps`. `redeemInKind` is the exit that needs none of these.
+    /// @inheritdoc ERC4626
+    function redeem(uint256 shares, address receiver, address owner)
+        public
+        override(ERC4626, IERC4626)
+        nonReentrant
+        returns (uint256)
+    {
+        return _redeemUsdt(shares, receiver, owner, 0);
+    }
+
+    /// @inheritdoc IIndexVault
+    function redeem(uint256 shares, address receiver, address owner, uint256 minAssets)
+        external
+        nonReentrant
+        returns (uint256)
+    {
+        return _redeemUsdt(shares, receiver, owner, minAssets);
+    }
+
+    /// @inheritdoc IIndexVault
+    function redeem(uint256 shares, address receiver, address owner, uint256 minAssets, uint256 deadline)
+        external
+        nonReentrant
+        returns (uint256)
+    {
+        _checkDeadline(deadline);
+        return _redeemUsdt(shares, receiver, owner, minAssets);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Exact-output paths: disabled as ERC-4626 allows
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @notice Disabled: always reverts with `IndexVault__ExactOutputUnsupported` (`maxMint` is 0).
+    /// @inheritdoc ERC4626
+    function mint(uint256, address) public pure override(ERC4626, IERC4626) returns (uint256) {
+        revert IndexVault__ExactOutputUnsupported();
+    }
+
+    /// @notice Disabled: always reverts with `IndexVault__ExactOutputUnsupported` (`maxWithdraw` is 0).
+    /// @inheritdoc ERC4626
+    function withdraw(uint256, address, address) public pure override(ERC4626, IERC4626) returns (uint256) {
+        revert IndexVault__ExactOutputUnsupported();
+    }
+
+    /// @notice Always 0: `mint` is disabled.
+    /// @inheritdoc ERC4626
+    function maxMint(address) public pure override(ERC4626, IERC4626) returns (uint256) {
+        return 0;
+    }
+
+    /// @notice Always 0: `withdraw` is disabled.
+    /// @inheritdoc ERC4626
+    function maxWithdraw(address) public pure override(ERC4626, IERC4626) returns (uint256) {
+        return 0;
+    }
+
+    /// @notice Reverts with `IndexVault__ExactOutputUnsupported`: `mint` is disabled.
+    /// @inheritdoc ERC4626
+    function previewMint(uint256) public pure override(ERC4626, IERC4626) returns (uint256) {
+        revert IndexVault__ExactOutputUnsupported();
+    }
+
+    /// @notice Reverts with `IndexVault__ExactOutputUnsupported`: `withdraw` is disabled.
+    /// @inheritdoc ERC4626
+    function previewWithdraw(uint256) public pure override(ERC4626, IERC4626) returns (uint256) {
+        revert IndexVault__ExactOutputUnsupported();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // In-kind paths
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IIndexVault
+    function depositInKind(uint256 shares, address receiver)
+        external
+        nonReentrant
+        returns (uint256[] memory amounts)
+    {
+        _checkNotPaused(ConstantsLib.PAUSE_DEPOSIT_IN_KIND);
+        if (receiver == address(0)) revert IndexVault__ZeroAddress();
+        if (shares == 0) revert IndexVault__ZeroAmount();
+        _accrueManagementFee();
+        uint256 supply = totalSupply();
+        if (supply == 0) revert IndexVault__EmptyVault();
+        bool any;
+        (amounts, any) = _proRata(shares, supply, Math.Rounding.Ceil);
+        if (!any) revert IndexVault__EmptyVault();
+        uint256 feeShares = shares.mulDiv(_s().params.mintFeeBps, ConstantsLib.BPS, Math.Rounding.Ceil);
+
+        // Effects: the share amounts are fixed, so shares are minted before the tokens are pulled.
+        _mint(receiver, shares - feeShares);
+        if (feeShares != 0) _mint(_s().feeRecipient, feeShares);
+
+        uint256 n = amounts.length - 1;
+        for (uint256 i; i <= n; ++i) {
+            if (amounts[i] != 0) _pullExact(i == n ? address(_USDT) : _s().constituents[i].token, amounts[i]);
+        }
+        emit DepositedInKind(msg.sender, receiver, shares, feeShares, amounts);
+    }
+
+    /// @inheritdoc IIndexVault
+    function redeemInKind(uint256 shares, address receiver, address owner)
+        external
+        nonReentrant
+        returns (uint256[] memory amounts)
+    {
+        if (receiver == address(0)) revert IndexVault__ZeroAddress();
+        if (shares == 0) revert IndexVault__ZeroAmount();
+        _accrueManagementFee();
+        if (msg.sender != owner) _spendAllowance(owner, msg.sender, shares);
+        uint256 supply = totalSupply();
+        uint256 feeShares = shares.mulDiv(_s().params.burnFeeBps, ConstantsLib.BPS, Math.Rounding.Ceil);
+        uint256 burnt = shares - feeShares;
+        (amounts,) = _proRata(burnt, supply, Math.Rounding.Floor);
+
+        if (feeShares != 0) _transfer(owner, _s().feeRecipient, feeShares);
+        _burn(owner, burnt);
+
+        uint256 n = amounts.length - 1;
+        for (uint256 i; i <= n; ++i) {
+            if (amounts[i] != 0) _pushOrDefer(i == n ? address(_USDT) : _s().constituents[i].token, receiver, amounts[i]);
+        }
+        emit RedeemedInKind(msg.sender, receiver, owner, shares, feeShares, amounts);
+    }
+
+    /// @inheritdoc IIndexVault
+    function claim(address token, address to) external nonReentrant returns (uint256 amount) {
+        if (to == address(0)) revert IndexVault__ZeroAddress();
+        amount = _s().deferred[msg.sender][token];
+        if (amount == 0) revert IndexVault__NothingToClaim(msg.sender, token);
+        delete _s().deferred[msg.sender][token];
+        uint256 remaining = _s().totalDeferred[token] - amount;
+        _s().totalDeferred[token] = remaining;
+        if (remaining == 0) --_s().params.deferredTokenCount;
+        IERC20(token).safeTransfer(to, amount);
+        emit Claimed(msg.sender, token, to, amount);
+    }
+
+    /// @inheritdoc IIndexVault
+    function accrueManagementFee() external nonReentrant returns (uint256) {
+        return _accrueManagementFee();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Uniswap V3 callback
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IUniswapV3SwapCallback
+    /// @dev Pays only the pool the vault is swapping with right now (transient slot), at most once per swap.
+    function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata data) external {
+        UniswapV3SwapLib.payCallback(amount0Delta, amount1Delta, data);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Parameters
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IIndexVault
+    function setMintFee(uint16) external onlyRole(MANAGER_ROLE) nonReentrant {
+        _delegateToConfigurator();
+    }
+
+    /// @inheritdoc IIndexVault
+    function setBurnFee(uint16) external onlyRole(MANAGER_ROLE) nonReentrant {
+        _delegateToConfigurator();
+    }
+
+    /// @inheritdoc IIndexVault
+    function setManagementFee(uint16) external onlyRole(MANAGER_ROLE) nonReentrant {
+        _accrueManagementFee();
+        _delegateToConfigurator();
+    }
+
+    /// @inheritdoc IIndexVault
+    function setMaxSlippage(uint16) external onlyRole(MANAGER_ROLE) nonReentrant {
+        _delegateToConfigurator();
+    }
+
+    /// @inheritdoc IIndexVault
+    function setMinDeposit(uint96) external onlyRole(MANAGER_ROLE) nonReentrant {
+        _delegateToConfigurator();
+    }
+
+    /// @inheritdoc IIndexVault
+    function setFeeRecipient(address feeRecipient) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+        if (feeRecipient == address(0)) revert IndexVault__ZeroAddress();
+        _accrueManagementFee();
+        VaultStorageLib.Layout storage $ = VaultStorageLib.layout();
+        emit FeeRecipientSet($.feeRecipient, feeRecipient);
+        $.feeRecipient = feeRecipient;
+    }
+
+    /// @inheritdoc IIndexVault
+    function setUsdtFeed(address, uint32) external onlyRole(MANAGER_ROLE) nonReentrant {
+        _delegateToConfigurator();
+    }
+
+    /// @inheritdoc IIndexVault
+    function setSequencerFeed(address, uint32) external onlyRole(MANAGER_ROLE) nonReentrant {
+        _delegateToConfigurator();
+    }
+
+    /// @inheritdoc IIndexVault
+    function setConstituentFeed(uint256, address, uint32) external onlyRole(MANAGER_ROLE) nonReentrant {
+        _delegateToConfigurator();
+    }
+
+    /// @inheritdoc IIndexVault
+    function setConstituentRoute(uint256, address[] calldata, uint24[] calldata)
+        external
+        onlyRole(MANAGER_ROLE)
+        nonReentrant
+    {
+        _delegateToConfigurator();
+    }
+
+    /// @inheritdoc IIndexVault
+    function pause(uint8 flags) external onlyRole(GUARDIAN_ROLE) nonReentrant {
+        _setPauseFlags(_s().params.pauseFlags | (flags & ConstantsLib.PAUSE_ALL));
+    }
+
+    /// @inheritdoc IIndexVault
+    function unpause(uint8 flags) external onlyRole(GUARDIAN_ROLE) nonReentrant {
+        _setPauseFlags(_s().params.pauseFlags & ~flags);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // ERC-4626 views
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @notice NAV in USDT units: every constituent at its Chainlink price plus idle USDT, rounded down.
+    /// @dev Reverts with an `IOracleErrors` error on an invalid price (see the contract-level note).
+    /// @inheritdoc ERC4626
+    function totalAssets() public view override(ERC4626, IERC4626) returns (uint256) {
+        return _nav(_snapshot(), Math.Rounding.Floor);
+    }
+
+    /// @notice 0 while USDT deposits are paused, a rebalance is in flight or any price is invalid; else unlimited.
+    /// @inheritdoc ERC4626
+    function maxDeposit(address) public view override(ERC4626, IERC4626) returns (uint256) {
+        return _usdtPathOpen(ConstantsLib.PAUSE_DEPOSIT) ? type(uint256).max : 0;
+    }
+
+    /// @notice 0 while USDT redeems are paused, a rebalance is in flight or any price is invalid; else the balance.
+    /// @inheritdoc ERC4626
+    function maxRedeem(address owner) public view override(ERC4626, IERC4626) returns (uint256) {
+        return _usdtPathOpen(ConstantsLib.PAUSE_REDEEM) ? balanceOf(owner) : 0;
+    }
+
+    /// @notice Shares a deposit of `assets` mints at least, in this block.
+    /// @dev Never more than `deposit` delivers: it assumes every swap returns exactly its floor (Chainlink value less
+    ///      `maxSlippageBps`), which the deposit enforces, and counts pending management-fee shares. Assumes USDT
+    ///      charges no transfer fee.
+    /// @inheritdoc ERC4626
+    function previewDeposit(uint256 assets) public view override(ERC4626, IERC4626) returns (uint256) {
+        Snapshot memory s = _snapshot();
+        uint256 navBefore = _nav(s, Math.Rounding.Ceil);
+        uint256 net = assets - _fee(assets, _s().params.mintFeeBps);
+        uint256[] memory amountsIn = _allocation(net, s);
+        uint256 keepBps = ConstantsLib.BPS - _s().params.maxSlippageBps;
+        uint256 valueFloor;
+        for (uint256 i; i < amountsIn.length; ++i) {
+            valueFloor += amountsIn[i] * keepBps / ConstantsLib.BPS;
+        }
+        return valueFloor.mulDiv(_effectiveSupply() + 10 ** _DECIMALS_OFFSET, navBefore + 1, Math.Rounding.Floor);
+    }
+
+    /// @notice USDT a redemption of `shares` pays at least, in this block.
+    /// @dev Never more than `redeem` delivers: every sale is counted at its floor (Chainlink value less
+    ///      `maxSlippageBps`), which the redemption enforces; pending management-fee shares are counted.
+    /// @inheritdoc ERC4626
+    function previewRedeem(uint256 shares) public view override(ERC4626, IERC4626) returns (uint256) {
+        uint256 supply = _effectiveSupply();
+        if (supply == 0) return 0;
+        Snapshot memory s = _snapshot();
+        uint256 keepBps = ConstantsLib.BPS - _s().params.maxSlippageBps;
+        uint256 proceeds = s.idle.mulDiv(shares, supply);
+        for (uint256 i; i < s.balances.length; ++i) {
+            uint256 amount = s.balances[i].mulDiv(shares, supply);
+            proceeds += _value(i, amount, s, Math.Rounding.Floor) * keepBps / ConstantsLib.BPS;
+        }
+        return proceeds - _fee(proceeds, _s().params.burnFeeBps);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Index views
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IIndexVault
+    function uniswapFactory() external view returns (address) {
+        return IIndexVaultConfigurator(_CONFIGURATOR).uniswapFactory();
+    }
+
+    /// @inheritdoc IIndexVault
+    function constituentCount() external view returns (uint256) {
+        return _s().constituents.length;
+    }
+
+    /// @inheritdoc IIndexVault
+    function constituent(uint256 index) external view returns (ConstituentInfo memory info) {
+        VaultStorageLib.Constituent storage c = _constituentAt(index);
+        uint256 hops = c.hopCount;
+        info.token = c.token;
+        info.targetWeightBps = c.targetWeightBps;
+        info.tokenDecimals = c.tokenDecimals;
+        info.feed = c.feed;
+        info.heartbeat = c.heartbeat;
+        info.feedDecimals = c.feedDecimals;
+        info.path = new address[](hops + 1);
+        info.pools = new address[](hops);
+        info.path[0] = address(_USDT);
+        info.path[hops] = c.token;
+        for (uint256 k; k < hops; ++k) {
+            info.pools[k] = c.hops[k].pool;
+            if (k + 1 < hops) info.path[k + 1] = c.via[k];
+        }
+    }
+
+    /// @inheritdoc IIndexVault
+    function basket() external view returns (ConstituentState[] memory states, uint256 idleUsdt, uint256 nav) {
+        Snapshot memory s = _snapshot();
+        uint256 n = s.balances.length;
+        states = new ConstituentState[](n);
+        nav = s.idle;
+        for (uint256 i; i < n; ++i) {
+            VaultStorageLib.Constituent storage c = _s().constituents[i];
+            uint256 value = _value(i, s.balances[i], s, Math.Rounding.Floor);
+            states[i] = ConstituentState(c.token, s.balances[i], s.prices[i], value, c.targetWeightBps, 0);
+            nav += value;
+        }
+        if (nav != 0) {
+            for (uint256 i; i < n; ++i) {
+                states[i].currentWeightBps = states[i].value * ConstantsLib.BPS / nav;
+            }
+        }
+        idleUsdt = s.idle;
+    }
+
+    /// @inheritdoc IIndexVault
+    function navPerShare() public view returns (uint256) {
+        return _convertToAssets(10 ** decimals(), Math.Rounding.Floor);
+    }
+
+    /// @inheritdoc IIndexVault
+    function indexLevel() external view returns (uint256) {
+        return navPerShare().mulDiv(ConstantsLib.INITIAL_INDEX_LEVEL, 10 ** _USDT_DECIMALS);
+    }
+
+    /// @inheritdoc IIndexVault
+    function config() external view returns (VaultConfig memory) {
+        VaultStorageLib.Params memory p = _s().params;
+        VaultStorageLib.OracleConfig memory o = _s().oracle;
+        return VaultConfig({
+            feeRecipient: _s().feeRecipient,
+            minDeposit: _s().minDeposit,
+            mintFeeBps: p.mintFeeBps,
+            burnFeeBps: p.burnFeeBps,
+            managementFeeBps: p.managementFeeBps,
+            maxSlippageBps: p.maxSlippageBps,
+            pauseFlags: p.pauseFlags,
+            rebalancing: p.rebalancing,
+            lastFeeAccrual: p.lastFeeAccrual,
+            usdtFeed: o.usdtFeed,
+            usdtHeartbeat: o.usdtHeartbeat,
+            sequencerFeed: _s().sequencerFeed,
+            sequencerGracePeriod: o.sequencerGracePeriod
+        });
+    }
+
+    /// @inheritdoc IIndexVault
+    function pendingManagementFeeShares() public view returns (uint256) {
+        return FeeLib.managementFeeShares(
+            totalSupply(), _s().params.managementFeeRate, block.timestamp - _s().params.lastFeeAccrual
+        );
+    }
+
+    /// @inheritdoc IIndexVault
+    function previewDepositInKind(uint256 shares) external view returns (uint256[] memory amounts) {
+        uint256 supply = _effectiveSupply();
+        if (supply == 0) revert IndexVault__EmptyVault();
+        (amounts,) = _proRata(shares, supply, Math.Rounding.Ceil);
+    }
+
+    /// @inheritdoc IIndexVault
+    function previewRedeemInKind(uint256 shares) external view returns (uint256[] memory amounts) {
+        uint256 supply = _effectiveSupply();
+        if (supply == 0) revert IndexVault__EmptyVault();
+        uint256 feeShares = shares.mulDiv(_s().params.burnFeeBps, ConstantsLib.BPS, Math.Rounding.Ceil);
+        (amounts,) = _proRata(shares - feeShares, supply, Math.Rounding.Floor);
+    }
+
+    /// @inheritdoc IIndexVault
+    function claimable(address account, address token) external view returns (uint256) {
+        return _s().deferred[account][token];
+    }
+
+    /// @inheritdoc IIndexVault
+    function totalClaimable(address token) external view returns (uint256) {
+        return _s().totalDeferred[token];
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal: USDT paths
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev The body of every `deposit` overload (called under the lock).
+    function _depositUsdt(uint256 assets, address receiver, uint256 minShares) internal returns (uint256 shares) {
+        _checkUsdtPath(ConstantsLib.PAUSE_DEPOSIT);
+        if (receiver == address(0)) revert IndexVault__ZeroAddress();
+        uint256 minDeposit = _s().minDeposit;
+        if (assets < minDeposit || assets == 0) revert IndexVault__DepositTooSmall(assets, minDeposit);
+        _accrueManagementFee();
+
+        Snapshot memory s = _snapshot();
+        uint256 navBefore = _nav(s, Math.Rounding.Ceil); // {USDT units}
+        uint256 supply = totalSupply(); // {share}
+
+        _USDT.safeTransferFrom(msg.sender, address(this), assets);
+        uint256 received = _held(address(_USDT)) - s.idle; // {USDT units}
+        uint256 mintFee = _fee(received, _s().params.mintFeeBps); // {USDT units}
+        if (mintFee != 0) _USDT.safeTransfer(_s().feeRecipient, mintFee);
+
+        uint256 valueIn = _buyBasket(_allocation(received - mintFee, s), s); // {USDT units}
+        shares = valueIn.mulDiv(supply + 10 ** _DECIMALS_OFFSET, navBefore + 1, Math.Rounding.Floor);
+        if (shares == 0) revert IndexVault__ZeroShares(assets);
+        if (shares < minShares) revert IndexVault__InsufficientShares(shares, minShares);
+
+        _mint(receiver, shares);
+        emit Deposit(msg.sender, receiver, received, shares);
+        emit Deposited(msg.sender, receiver, received, mintFee, valueIn, navBefore, shares);
+    }
+
+    /// @dev The body of every `redeem` overload (called under the lock).
+    function _redeemUsdt(uint256 shares, address receiver, address owner, uint256 minAssets)
+        internal
+        returns (uint256 assets)
+    {
+        _checkUsdtPath(ConstantsLib.PAUSE_REDEEM);
+        if (receiver == address(0)) revert IndexVault__ZeroAddress();
+        if (shares == 0) revert IndexVault__ZeroAmount();
+        _accrueManagementFee();
+        if (msg.sender != owner) _spendAllowance(owner, msg.sender, shares);
+
+        Snapshot memory s = _snapshot();
+        uint256 supply = totalSupply(); // {share}
+        _burn(owner, shares);
+
+        uint256 proceeds = s.idle.mulDiv(shares, supply) + _sellBasket(shares, supply, s); // {USDT units}
+        uint256 burnFee = _fee(proceeds, _s().params.burnFeeBps); // {USDT units}
+        assets = proceeds - burnFee;
+        if (assets < minAssets) revert IndexVault__InsufficientAssets(assets, minAssets);
+
+        if (burnFee != 0) _USDT.safeTransfer(_s().feeRecipient, burnFee);
+        if (assets != 0) _USDT.safeTransfer(receiver, assets);
+        emit Withdraw(msg.sender, receiver, owner, assets, shares);
+        emit Redeemed(msg.sender, receiver, owner, shares, proceeds, burnFee, assets);
+    }
+
+    /// @notice How a deposit's net USDT is split across constituents: by target weight, the last leg taking the
+    ///         remainder so the split sums to exactly `net` (no USDT dust).
+    /// @dev The hook a flow-aware allocation (buying the most underweight constituents first) replaces.
+    /// @param net {USDT units} USDT to spend.
+    /// @return amountsIn {USDT units} Per constituent.
+    function _allocation(uint256 net, Snapshot memory) internal view virtual returns (uint256[] memory amountsIn) {
+        uint256 n = _s().constituents.length;
+        amountsIn = new uint256[](n);
+        uint256 remaining = net;
+        for (uint256 i; i + 1 < n; ++i) {
+            uint256 amountIn = net * _s().constituents[i].targetWeightBps / ConstantsLib.BPS;
+            amountsIn[i] = amountIn;
+            remaining -= amountIn;
+        }
+        amountsIn[n - 1] = remaining;
+    }
+
+    /// @dev Buys each constituent with `amountsIn` USDT; each route must return at least the Chainlink value of its
+    ///      input less `maxSlippageBps`. Received amounts are measured by balance change and valued at `s`.
+    /// @return valueIn {USDT units} Σ Chainlink value of what was received, each rounded down.
+    function _buyBasket(uint256[] memory amountsIn, Snapshot memory s) internal returns (uint256 valueIn) {
+        uint256 keepBps = ConstantsLib.BPS - _s().params.maxSlippageBps;
+        for (uint256 i; i < amountsIn.length; ++i) {
+            uint256 amountIn = amountsIn[i];
+            if (amountIn == 0) continue;
+            VaultStorageLib.Constituent storage c = _s().constituents[i];
+            // {USDT units} the least the leg may be worth, then the token amount worth it, rounded up.
+            uint256 floorValue = amountIn * keepBps / ConstantsLib.BPS;
+            uint256 minOut = OracleLib.fromUsdt(
+                floorValue, s.prices[i], c.tokenDecimals, s.usdtPrice, _USDT_DECIMALS, Math.Rounding.Ceil
+            );
+            _swapExactIn(c, true, amountIn, minOut);
+            uint256 received = _held(c.token) - s.balances[i];
+            valueIn += _value(i, received, s, Math.Rounding.Floor);
+        }
+    }
+
+    /// @dev Sells `shares / supply` of every constituent (rounded down) for USDT; each route must return at least the
+    ///      Chainlink value of its input less `maxSlippageBps`.
+    /// @return sold {USDT units} USDT received, measured by balance change.
+    function _sellBasket(uint256 shares, uint256 supply, Snapshot memory s) internal returns (uint256 sold) {
+        uint256 keepBps = ConstantsLib.BPS - _s().params.maxSlippageBps;
+        for (uint256 i; i < s.balances.length; ++i) {
+            uint256 amountIn = s.balances[i].mulDiv(shares, supply);
+            if (amountIn == 0) continue;
+            uint256 minOut = _value(i, amountIn, s, Math.Rounding.Floor) * keepBps / ConstantsLib.BPS;
+            _swapExactIn(_s().constituents[i], false, amountIn, minOut);
+        }
+        sold = _held(address(_USDT)) - s.idle;
+    }
+
+    /// @notice Swaps exactly `amountIn` through a constituent's route and checks the route's final output.
+    /// @dev The hook for rebalancing. Buying walks the hops from USDT to the token; selling walks them backwards.
+    /// @param c The constituent.
+    /// @param buy True: USDT → token; false: token → USDT.
+    /// @param amountIn {tokIn units} Exact input, > 0.
+    /// @param minOut {tokOut units} Reverts `IndexVault__SwapOutputTooLow` below this.
+    /// @return amountOut {tokOut units} Output of the last hop.
+    function _swapExactIn(VaultStorageLib.Constituent storage c, bool buy, uint256 amountIn, uint256 minOut)
+        internal
+        returns (uint256 amountOut)
+    {
+        uint256 hops = c.hopCount;
+        address tokenIn = buy ? address(_USDT) : c.token;
+        amountOut = amountIn;
+        for (uint256 k; k < hops; ++k) {
+            uint256 h = buy ? k : hops - 1 - k;
+            Hop memory hop = c.hops[h];
+            amountOut = UniswapV3SwapLib.swapExactIn(hop.pool, buy == hop.zeroForOne, tokenIn, amountOut);
+            if (k + 1 < hops) tokenIn = buy ? c.via[h] : c.via[h - 1];
+        }
+        if (amountOut < minOut) revert IndexVault__SwapOutputTooLow(buy ? c.token : address(_USDT), amountOut, minOut);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal: valuation
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Validated prices (sequencer, USDT/USD, every constituent) and holdings. Reverts on any invalid price.
+    function _snapshot() internal view returns (Snapshot memory s) {
+        VaultStorageLib.OracleConfig memory o = _s().oracle;
+        OracleLib.checkSequencer(_s().sequencerFeed, o.sequencerGracePeriod);
+        s.usdtPrice = OracleLib.readPrice(o.usdtFeed, o.usdtHeartbeat, o.usdtFeedDecimals);
+        uint256 n = _s().constituents.length;
+        s.prices = new uint256[](n);
+        s.balances = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            VaultStorageLib.Constituent storage c = _s().constituents[i];
+            s.prices[i] = OracleLib.readPrice(c.feed, c.heartbeat, c.feedDecimals);
+            s.balances[i] = _held(c.token);
+        }
+        s.idle = _held(address(_USDT));
+    }
+
+    /// @dev Each constituent's Chainlink value at the snapshot (the hook for rebalancing). {USDT units}
+    function _constituentValues(Snapshot memory s, Math.Rounding rounding)
+        internal
+        view
+        returns (uint256[] memory values)
+    {
+        uint256 n = s.balances.length;
+        values = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            values[i] = _value(i, s.balances[i], s, rounding);
+        }
+    }
+
+    /// @dev NAV: Σ constituent values + idle USDT. {USDT units}
+    function _nav(Snapshot memory s, Math.Rounding rounding) internal view returns (uint256 nav) {
+        nav = s.idle;
+        for (uint256 i; i < s.balances.length; ++i) {
+            nav += _value(i, s.balances[i], s, rounding);
+        }
+    }
+
+    /// @dev Value of `amount` of constituent `i` at the snapshot's prices. {USDT units}
+    function _value(uint256 i, uint256 amount, Snapshot memory s, Math.Rounding rounding)
+        internal
+        view
+        returns (uint256)
+    {
+        return OracleLib.toUsdt(
+            amount, s.prices[i], _s().constituents[i].tokenDecimals, s.usdtPrice, _USDT_DECIMALS, rounding
+        );
+    }
+
+    /// @dev Balance held for shareholders: the vault's balance less amounts deferred to in-kind redeemers.
+    function _held(address token) internal view returns (uint256 balance) {
+        balance = IERC20(token).balanceOf(address(this));
+        if (_s().params.deferredTokenCount != 0) {
+            uint256 deferred = _s().totalDeferred[token];
+            balance = balance > deferred ? balance - deferred : 0;
+        }
+    }
+
+    /// @dev Pro-rata amounts of every constituent then USDT for `shares` out of `supply`; `any` if one is non-zero.
+    function _proRata(uint256 shares, uint256 supply, Math.Rounding rounding)
+        internal
+        view
+        returns (uint256[] memory amounts, bool any)
+    {
+        uint256 n = _s().constituents.length;
+        amounts = new uint256[](n + 1);
+        for (uint256 i; i <= n; ++i) {
+            uint256 held = _held(i == n ? address(_USDT) : _s().constituents[i].token);
+            amounts[i] = held.mulDiv(shares, supply, rounding);
+            if (amounts[i] != 0) any = true;
+        }
+    }
+
+    /// @dev Supply including the management-fee shares the next interaction will mint.
+    function _effectiveSupply() internal view returns (uint256) {
+        return totalSupply() + pendingManagementFeeShares();
+    }
+
+    /// @dev ERC-4626 conversions at oracle NAV, counting pending management-fee shares.
+    function _convertToShares(uint256 assets, Math.Rounding rounding) internal view override returns (uint256) {
+        return assets.mulDiv(_effectiveSupply() + 10 ** _DECIMALS_OFFSET, totalAssets() + 1, rounding);
+    }
+
+    /// @dev ERC-4626 conversions at oracle NAV, counting pending management-fee shares.
+    function _convertToAssets(uint256 shares, Math.Rounding rounding) internal view override returns (uint256) {
+        return shares.mulDiv(totalAssets() + 1, _effectiveSupply() + 10 ** _DECIMALS_OFFSET, rounding);
+    }
+
+    /// @dev ERC-4626 decimals offset: shares have 18 decimals.
+    function _decimalsOffset() internal view override returns (uint8) {
+        return _DECIMALS_OFFSET;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal: fees, transfers, checks
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Mints the management fee accrued since the last accrual to the fee recipient. Needs no price.
+    function _accrueManagementFee() internal returns (uint256 feeShares) {
+        uint256 last = _s().params.lastFeeAccrual;
+        if (last == block.timestamp) return 0;
+        uint256 elapsed = block.timestamp - last;
+        feeShares = FeeLib.managementFeeShares(totalSupply(), _s().params.managementFeeRate, elapsed);
+        _s().params.lastFeeAccrual = uint40(block.timestamp);
+        if (feeShares != 0) {
+            address recipient = _s().feeRecipient;
+            _mint(recipient, feeShares);
+            emit ManagementFeeAccrued(recipient, feeShares, elapsed);
+        }
+    }
+
+    /// @dev {USDT units} A bps fee on `amount`, rounded up.
+    function _fee(uint256 amount, uint256 feeBps) internal pure returns (uint256) {
+        return amount.mulDiv(feeBps, ConstantsLib.BPS, Math.Rounding.Ceil);
+    }
+
+    /// @dev Pulls exactly `amount` of `token` from the caller, measured by balance change.
+    function _pullExact(address token, uint256 amount) internal {
+        uint256 before = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = IERC20(token).balanceOf(address(this)) - before;
+        if (received < amount) revert IndexVault__TransferShortfall(token, amount, received);
+    }
+
+    /// @dev Sends `amount` of `token` to `to`; if the transfer fails, keeps it for `to` to `claim` instead, so one
+    ///      token (paused, blacklisting `to`, broken) never blocks an in-kind redemption.
+    function _pushOrDefer(address token, address to, uint256 amount) internal {
+        if (SafeERC20.trySafeTransfer(IERC20(token), to, amount)) return;
+        uint256 total = _s().totalDeferred[token];
+        if (total == 0) ++_s().params.deferredTokenCount;
+        _s().totalDeferred[token] = total + amount;
+        _s().deferred[to][token] += amount;
+        emit TransferDeferred(to, token, amount);
+    }
+
+    /// @dev Reverts unless the USDT path guarded by `flag` is open (not paused, no rebalance in flight).
+    function _checkUsdtPath(uint8 flag) internal view {
+        _checkNotPaused(flag);
+        if (_s().params.rebalancing) revert IndexVault__RebalanceInProgress();
+    }
+
+    /// @dev Reverts `IndexVault__Paused(flag)` when `flag` is set.
+    function _checkNotPaused(uint8 flag) internal view {
+        if (_s().params.pauseFlags & flag != 0) revert IndexVault__Paused(flag);
+    }
+
+    /// @dev Reverts once `deadline` has passed.
+    function _checkDeadline(uint256 deadline) internal view {
+        if (block.timestamp > deadline) revert IndexVault__DeadlineExpired(deadline, block.timestamp);
+    }
+
+    /// @dev True when the USDT path guarded by `flag` would not revert for pause, rebalance or price reasons.
+    function _usdtPathOpen(uint8 flag) internal view returns (bool) {
+        VaultStorageLib.Params memory p = _s().params;
+        if (p.pauseFlags & flag != 0 || p.rebalancing) return false;
+        VaultStorageLib.OracleConfig memory o = _s().oracle;
+        if (!OracleLib.isSequencerReady(_s().sequencerFeed, o.sequencerGracePeriod)) return false;
+        (bool ok,) = OracleLib.tryReadPrice(o.usdtFeed, o.usdtHeartbeat, o.usdtFeedDecimals);
+        for (uint256 i; ok && i < _s().constituents.length; ++i) {
+            VaultStorageLib.Constituent storage c = _s().constituents[i];
+            (ok,) = OracleLib.tryReadPrice(c.feed, c.heartbeat, c.feedDecimals);
+        }
+        return ok;
+    }
+
+    /// @dev The constituent at `index`, or `IndexVault__InvalidIndex`.
+    function _constituentAt(uint256 index) internal view returns (VaultStorageLib.Constituent storage) {
+        uint256 n = _s().constituents.length;
+        if (index >= n) revert IndexVault__InvalidIndex(index, n);
+        return _s().constituents[index];
+    }
+
+    /// @dev Marks a multi-step rebalance as in flight (USDT deposit and redeem then revert) or finished.
+    function _setRebalancing(bool rebalancing) internal {
+        _s().params.rebalancing = rebalancing;
+        emit RebalancingSet(rebalancing);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal: configuration
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev The vault's state (ERC-7201 namespace).
+    function _s() internal pure returns (VaultStorageLib.Layout storage) {
+        return VaultStorageLib.layout();
+    }
+
+    /// @dev Runs this call's calldata in the configurator (same function signature) against this vault's storage,
+    ///      bubbling its revert. Callers check roles (or `initializer`) first.
+    function _delegateToConfigurator() internal {
+        (bool ok, bytes memory result) = _CONFIGURATOR.delegatecall(msg.data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(result, 0x20), mload(result))
+            }
+        }
+    }
+
+    function _setPauseFlags(uint8 flags) internal {
+        emit PauseFlagsSet(msg.sender, _s().params.pauseFlags, flags);
+        _s().params.pauseFlags = flags;
+    }
+}
