@@ -77,6 +77,8 @@ const fileSchema = z
     /** {%} fee bump for a replacement (nodes require ≥ 10). */
     feeBumpPercent: z.number().int().min(10).max(100).default(15),
     dryRun: z.boolean().default(false),
+    /** The keeper account to simulate as when no key is set (dry-run). */
+    keeperAddress: address.optional(),
     /** Metrics and health on 127.0.0.1:<port>; absent → disabled. Always loopback. */
     metricsPort: z.number().int().min(1).max(65_535).optional(),
     backoff: z
@@ -137,6 +139,7 @@ export interface KeeperConfig {
   readonly feeBumpPercent: number;
   readonly dryRun: boolean;
   readonly once: boolean;
+  readonly keeperAddress?: Address;
   readonly metricsPort?: number;
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
   readonly strategy: StrategyConfig;
@@ -180,18 +183,20 @@ export function parseConfig(
       secretKeys.map((k) => `${k}: secrets must come from the environment (KEEPER_PRIVATE_KEY), never from the config file`),
     );
   }
+  // Validate the file and the environment together so every problem is reported at once.
   const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
-  const file = parsed.data;
+  const issues: string[] = parsed.success ? [] : formatIssues(parsed.error);
+  const fileDryRun = parsed.success
+    ? parsed.data.dryRun
+    : typeof raw === "object" && raw !== null && (raw as { dryRun?: unknown }).dryRun === true;
 
-  const issues: string[] = [];
-  let rpcUrl = file.rpcUrl;
+  let rpcUrl: string | undefined;
   const envRpc = env.KEEPER_RPC_URL?.trim();
   if (envRpc !== undefined && envRpc !== "") {
     if (z.string().url().safeParse(envRpc).success) rpcUrl = envRpc;
     else issues.push("KEEPER_RPC_URL: must be a URL");
   }
-  const dryRun = cli.dryRun === true || truthy(env.KEEPER_DRY_RUN) || file.dryRun;
+  const dryRun = cli.dryRun === true || truthy(env.KEEPER_DRY_RUN) || fileDryRun;
   const key = env.KEEPER_PRIVATE_KEY?.trim();
   let privateKey: Hash | undefined;
   if (key !== undefined && key !== "") {
@@ -200,7 +205,9 @@ export function parseConfig(
   } else if (!dryRun) {
     issues.push("KEEPER_PRIVATE_KEY: required unless dry-run (set it in the environment, never in the file)");
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+  const file = parsed.data;
+  rpcUrl ??= file.rpcUrl;
 
   const vaultOverrides: Record<string, Partial<StrategyConfig>> = {};
   for (const [k, v] of Object.entries(file.vaultOverrides)) vaultOverrides[k.toLowerCase()] = v;
@@ -221,6 +228,7 @@ export function parseConfig(
     feeBumpPercent: file.feeBumpPercent,
     dryRun,
     once: cli.once === true,
+    ...(file.keeperAddress !== undefined && { keeperAddress: file.keeperAddress }),
     ...(file.metricsPort !== undefined && { metricsPort: file.metricsPort }),
     backoff: file.backoff,
     strategy: file.strategy,
