@@ -31,7 +31,7 @@ import type { KeeperConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { AssetState, ConstituentState, TradePlan, TradeQuote, VaultState } from "../types.js";
 import { BPS_N, valueD18 } from "../units.js";
-import { decodeRevertData, guardRpc, revertInfoOf } from "./errors.js";
+import { guardRpc, revertFromError } from "./errors.js";
 import { ageSeconds, readFeed } from "./feeds.js";
 import { quotePlan, type Route } from "./quoter.js";
 import { TxSender, type PendingTx } from "./txSender.js";
@@ -218,7 +218,7 @@ export class ViemAdapter implements ChainAdapter {
       return { ok: true, request: { vault, performData: prepared.data, gas } };
     } catch (e) {
       if (e instanceof RpcUnavailableError) throw e;
-      const revert = revertInfoOf(e, this.binding.errorsAbi) ?? rawRevertOf(e, this.binding.errorsAbi);
+      const revert = revertFromError(e, this.binding.errorsAbi);
       if (revert !== undefined) return { ok: false, revert };
       throw e;
     }
@@ -243,27 +243,13 @@ export class ViemAdapter implements ChainAdapter {
           await this.client.call({ account: this.keeperAddress, to: sent.vault, data: pending.request.data, blockNumber });
           return undefined;
         } catch (e) {
-          return revertInfoOf(e, this.binding.errorsAbi) ?? rawRevertOf(e, this.binding.errorsAbi);
+          return revertFromError(e, this.binding.errorsAbi);
         }
       });
     } finally {
       this.pending.delete(sent.hash);
     }
   }
-}
-
-/** Revert data carried by a raw eth_call error (viem's CallExecutionError → RawContractError). */
-function rawRevertOf(e: unknown, abi: Abi): ReturnType<typeof revertInfoOf> {
-  let cur: unknown = e;
-  for (let depth = 0; depth < 10 && cur !== null && typeof cur === "object"; depth++) {
-    const data = (cur as { data?: unknown }).data;
-    const hex = typeof data === "string" ? data : typeof data === "object" && data !== null ? (data as { data?: unknown }).data : undefined;
-    if (typeof hex === "string" && hex.startsWith("0x")) {
-      return decodeRevertData(hex as Hex, abi);
-    }
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** Build the adapter from the config: clients, chain-id check, signer (absent in dry-run without a key). */

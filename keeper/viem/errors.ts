@@ -104,3 +104,22 @@ export function decodeRevertData(data: Hex | undefined, abi: Abi): RevertInfo {
     return { message: `reverted with data ${data}`, data };
   }
 }
+
+/**
+ * The revert inside any error: viem's decoded ContractFunctionRevertedError when present, else the
+ * raw revert data found on the cause chain (an eth_call's RpcRequestError carries it), decoded
+ * against `abi`. Undefined when `e` carries no revert.
+ */
+export function revertFromError(e: unknown, abi: Abi): RevertInfo | undefined {
+  const decoded = revertInfoOf(e, abi);
+  if (decoded !== undefined) return decoded;
+  let cur: unknown = e;
+  for (let depth = 0; depth < 10 && cur !== null && typeof cur === "object"; depth++) {
+    const data = (cur as { data?: unknown }).data;
+    const hex =
+      typeof data === "string" ? data : typeof data === "object" && data !== null ? (data as { data?: unknown }).data : undefined;
+    if (typeof hex === "string" && /^0x[0-9a-fA-F]*$/.test(hex)) return decodeRevertData(hex as Hex, abi);
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
