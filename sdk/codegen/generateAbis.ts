@@ -5,6 +5,7 @@
 // Output: sdk/generated/abis.ts (gitignored). Run: `tsx sdk/codegen/generateAbis.ts [--out-dir out]`.
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
 const ForgeArtifact = z.object({
@@ -51,29 +52,45 @@ function listForgeArtifacts(outDir: string): string[] {
   return files.sort();
 }
 
-/** Collects the contracts of contracts/ from forge's out/ plus the Uniswap npm artifacts. */
+/**
+ * Collects the contracts of contracts/ from forge's out/ plus the Uniswap npm artifacts. Names must be unique:
+ * when two sources declare the same name, both are exported under a name qualified by their file
+ * ("contracts/mocks/PriceMover.sol" + "IMintableToken" → "MocksPriceMover_IMintableToken") and a warning is printed.
+ */
 export function collectContracts(root: string, outDir: string): GeneratedContract[] {
-  const byName = new Map<string, GeneratedContract>();
-  const add = (c: GeneratedContract): void => {
-    const seen = byName.get(c.name);
-    if (seen !== undefined && seen.source !== c.source) {
-      throw new Error(`generateAbis: contract name ${c.name} is defined twice (${seen.source}, ${c.source})`);
-    }
-    byName.set(c.name, c);
-  };
+  const all: GeneratedContract[] = [];
   for (const file of listForgeArtifacts(outDir)) {
     const artifact = ForgeArtifact.parse(JSON.parse(readFileSync(file, "utf8")));
     const target = Object.entries(artifact.metadata?.settings.compilationTarget ?? {})[0];
     if (target === undefined) continue;
     const [source, name] = target;
     if (!source.startsWith("contracts/")) continue;
-    add({ name, source, abi: artifact.abi, bytecode: artifact.bytecode.object });
+    all.push({ name, source, abi: artifact.abi, bytecode: artifact.bytecode.object });
   }
   for (const path of UNISWAP_NPM_ARTIFACTS) {
     const artifact = NpmArtifact.parse(JSON.parse(readFileSync(join(root, "node_modules", path), "utf8")));
-    add({ name: artifact.contractName, source: path, abi: artifact.abi, bytecode: artifact.bytecode });
+    all.push({ name: artifact.contractName, source: path, abi: artifact.abi, bytecode: artifact.bytecode });
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const count = new Map<string, number>();
+  for (const c of all) count.set(c.name, (count.get(c.name) ?? 0) + 1);
+  const contracts = all.map((c) => {
+    if (count.get(c.name) === 1) return c;
+    const qualified = `${qualifier(c.source)}_${c.name}`;
+    console.warn(`generateAbis: ${c.name} is declared in several files; exporting ${c.source}'s as ${qualified}`);
+    return { ...c, name: qualified };
+  });
+  return contracts.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** "contracts/mocks/PriceMover.sol" → "MocksPriceMover". */
+function qualifier(source: string): string {
+  return source
+    .replace(/^contracts\//, "")
+    .replace(/\.(sol|json)$/, "")
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part !== "")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
 }
 
 /** "MockUSDT" → "mockUSDTAbi", "QuoterV2" → "quoterV2Abi". */
@@ -126,4 +143,4 @@ function main(): void {
   console.log(`generateAbis: ${count} contracts -> ${relative(root, file)}`);
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename ?? "")) main();
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
