@@ -89,21 +89,25 @@ export interface VaultBinding {
   prepare(client: PublicClient, vault: Address, keeper: Address): Promise<PreparedRebalance>;
 }
 
-/** {bps} drift computed from values, the same definition as the vault's (for when its view reverts). */
+/**
+ * {bps} drift from D18{USD} values, defined exactly as the vault's DriftLib: idle asset is a
+ * position with target 0; deviations are exact numerators |value·10_000 − target·nav| summed
+ * before one division by NAV, rounded up. Used when the vault's own drift view reverts.
+ */
 export function driftBps(values: readonly bigint[], targetsBps: readonly number[], idle: bigint): { maxBps: number; sumBps: number } {
   const nav = values.reduce((a, b) => a + b, idle);
   if (nav === 0n) return { maxBps: 0, sumBps: 0 };
-  let max = 0n;
-  let sum = 0n;
+  let maxNum = idle * BPS_N;
+  let sumNum = idle * BPS_N;
   values.forEach((v, i) => {
-    const target = BigInt(targetsBps[i] ?? 0) * nav;
-    const current = v * BPS_N;
-    const dev = current > target ? current - target : target - current; // {bps × nav}
-    const devBps = (dev + nav - 1n) / nav; // rounded up, as the vault does
-    if (devBps > max) max = devBps;
-    sum += devBps;
+    const held = v * BPS_N;
+    const wanted = BigInt(targetsBps[i] ?? 0) * nav;
+    const dev = held > wanted ? held - wanted : wanted - held; // D18{USD}·{bps}
+    sumNum += dev;
+    if (dev > maxNum) maxNum = dev;
   });
-  return { maxBps: Number(max), sumBps: Number(sum) };
+  const ceilDiv = (a: bigint) => (a + nav - 1n) / nav;
+  return { maxBps: Number(ceilDiv(maxNum)), sumBps: Number(ceilDiv(sumNum)) };
 }
 
 export interface ViemAdapterOptions {
