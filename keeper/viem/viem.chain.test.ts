@@ -5,9 +5,9 @@
  * failures mapped to RpcUnavailableError.
  */
 import { createPublicClient, encodeFunctionData, http, type Address, type PublicClient } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { mockAggregatorAbi, mockUSDTAbi } from "../../sdk/generated/abis.js";
-import { startLocalChain, type LocalChain } from "../../sdk/localChain.js";
+import { useLocalChain } from "../../sdk/testing.js";
 import { RpcUnavailableError } from "../chain.js";
 import { createLogger } from "../logger.js";
 import { guardRpc, revertFromError, revertInfoOf } from "./errors.js";
@@ -15,16 +15,13 @@ import { readFeed, toD18 } from "./feeds.js";
 import { encodePath, quoteExactInput, reverseRoute } from "./quoter.js";
 import { TxSender, type SenderWallet } from "./txSender.js";
 
-let chain: LocalChain;
+const local = useLocalChain();
+let chain: typeof local.chain;
 let client: PublicClient;
 
-beforeAll(async () => {
-  chain = await startLocalChain();
+beforeAll(() => {
+  chain = local.chain;
   client = chain.publicClient as unknown as PublicClient;
-}, 180_000);
-
-afterAll(async () => {
-  await chain?.stop();
 });
 
 function capture() {
