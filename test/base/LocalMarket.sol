@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {CommonBase} from "forge-std/Base.sol";
 import {StdCheats} from "forge-std/StdCheats.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IUniswapV3Factory} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Factory.sol";
 import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol";
@@ -147,6 +148,27 @@ abstract contract LocalMarket is CommonBase, StdCheats {
     function symbolOf(address token) public view returns (string memory) {
         feedOf(token);
         return _symbols[token];
+    }
+
+    /// @notice USD price of `token` implied by the pools along its buy route (spot, no fee), valued with the USDT feed.
+    /// @return priceUsd8 D8{USD/tok}, rounded down.
+    function _poolPriceUsd8(address token) internal view returns (uint256 priceUsd8) {
+        (address[] memory path, uint24[] memory fees) = buyRouteOf(token);
+        priceUsd8 = priceOf(address(usdt));
+        for (uint256 h; h < fees.length; ++h) {
+            priceUsd8 = _spotUsd8(path[h + 1], path[h], fees[h], priceUsd8);
+        }
+    }
+
+    /// @return D8{USD/tok} of `token` from the `token`/`quote` pool's sqrtPrice, given `quoteUsd8` D8{USD/quote}.
+    function _spotUsd8(address token, address quote, uint24 fee, uint256 quoteUsd8) private view returns (uint256) {
+        (uint160 sqrtPriceX96,,,,,,) = IUniswapV3Pool(poolOf(token, quote, fee)).slot0();
+        uint256 priceX128 = Math.mulDiv(sqrtPriceX96, sqrtPriceX96, 1 << 64); // {tok1 raw / tok0 raw} Q128.128
+        uint256 tokenUnit = 10 ** MockERC20(token).decimals();
+        uint256 quoteUnit = 10 ** MockERC20(quote).decimals();
+        return token < quote
+            ? Math.mulDiv(priceX128, tokenUnit * quoteUsd8, quoteUnit << 128) // token is token0
+            : Math.mulDiv(1 << 128, tokenUnit * quoteUsd8, priceX128 * quoteUnit); // token is token1
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -313,7 +335,7 @@ abstract contract LocalMarket is CommonBase, StdCheats {
                 amount0Min: 0,
                 amount1Min: 0,
                 recipient: provider,
-                deadline: block.timestamp
+                deadline: block.timestamp + 1 days // a broadcast lands in a later block than the simulation
             })
         );
     }
