@@ -163,8 +163,7 @@ export async function connectLocalChain(
 ): Promise<LocalChain> {
   const chainId = Number(BigInt(await rpcRequest<string>(rpcUrl, "eth_chainId")));
   if (chainId !== market.chainId) throw new Error(`node ${rpcUrl} is chain ${chainId}, market is on ${market.chainId}`);
-  const code = await rpcRequest<string>(rpcUrl, "eth_getCode", [market.priceMover, "latest"]);
-  if (code === "0x") throw new Error(`no local market on ${rpcUrl}: PriceMover ${market.priceMover} has no code`);
+  await assertDeployed(rpcUrl, market);
 
   const chain: Chain = { ...foundry, id: chainId, rpcUrls: { default: { http: [rpcUrl] } } };
   const transport = http(rpcUrl, { retryCount: 0 });
@@ -253,6 +252,33 @@ export async function connectLocalChain(
     },
     stop: options.stop ?? (async () => {}),
   };
+}
+
+/** Every contract the market names must have code on the node (catches partial or foreign deployments). */
+async function assertDeployed(rpcUrl: string, market: LocalMarket): Promise<void> {
+  const named: [string, Address][] = [
+    ["PriceMover", market.priceMover],
+    ["UniswapV3Factory", market.uniswapFactory],
+    ["NonfungiblePositionManager", market.positionManager],
+    ["SwapRouter", market.swapRouter],
+    ["QuoterV2", market.quoterV2],
+    ["USDT", market.usdt],
+    ["USDT feed", market.usdtFeed],
+  ];
+  for (const c of market.constituents) {
+    named.push([c.symbol, c.address], [`${c.symbol} feed`, c.feed]);
+    c.pools.forEach((pool, hop) => named.push([`${c.symbol} pool (hop ${hop})`, pool]));
+  }
+  const missing: string[] = [];
+  await Promise.all(
+    named.map(async ([label, address]) => {
+      const code = await rpcRequest<string>(rpcUrl, "eth_getCode", [address, "latest"]);
+      if (code === "0x") missing.push(`${label} ${address}`);
+    }),
+  );
+  if (missing.length > 0) {
+    throw new Error(`local market not (fully) deployed on ${rpcUrl}; no code at: ${missing.sort().join(", ")}`);
+  }
 }
 
 function constituentOfMarket(market: LocalMarket, token: Address): LocalMarketConstituent {

@@ -161,6 +161,15 @@ export async function deployLocalMarket(rpcUrl: string, options: DeployLocalMark
       else reject(new Error(`forge script script/DeployLocalMarket.s.sol failed (exit ${code}):\n${log.slice(-6000)}`));
     });
   });
+  // forge exits 0 even when broadcast transactions revert on chain (the JSON was written during simulation).
+  const failures = output.split("\n").filter((line) => /Transaction Failure|^Error:/.test(line));
+  if (failures.length > 0) {
+    rmSync(outFile, { force: true });
+    throw new Error(
+      `forge script script/DeployLocalMarket.s.sol: ${failures.length} transaction(s) failed on chain:\n` +
+        `${failures.slice(0, 5).join("\n")}\n--- forge output (tail) ---\n${output.slice(-4000)}`,
+    );
+  }
   try {
     return readLocalMarket(outFile);
   } catch (error) {

@@ -134,7 +134,7 @@ describe("local chain from TypeScript", () => {
     const spender = chain.accounts[4]!.address;
     await chain.publicClient.waitForTransactionReceipt({ hash: await usdt.write.approve([spender, 1n]) });
 
-    const error = await usdt.simulate.approve([spender, 2n], { account: owner.account }).catch((e: unknown) => e);
+    const error = await usdt.simulate.approve([spender, 2n], { account: owner.account.address }).catch((e: unknown) => e);
     expect(revertName(error)).toBe("MockUSDT__ApproveFromNonZero");
 
     // The mainnet dance: reset to zero, then set.
