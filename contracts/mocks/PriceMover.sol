@@ -148,8 +148,11 @@ contract PriceMover is Ownable, IUniswapV3SwapCallback {
         if (price1 == 0) revert PriceMover__InvalidPrice(price1);
         uint256 num = price0 * 10 ** decimals1; // {tok1 raw * USD / tok}
         uint256 den = price1 * 10 ** decimals0; // {tok0 raw * USD / tok}
+        uint256 ratio = num / den; // {tok1 raw / tok0 raw}, rounded down
+        // sqrtPriceX96 >= 2^160 is above Uniswap's range (reported as type(uint256).max).
+        if (ratio >= (1 << 128)) revert PriceMover__TargetOutOfRange(type(uint256).max);
         uint256 sqrtPrice;
-        if (num / den < (1 << 64)) {
+        if (ratio < (1 << 64)) {
             // price * 2^192 fits 256 bits: full precision.
             sqrtPrice = num.mulDiv(1 << 192, den).sqrt();
         } else {
