@@ -102,6 +102,14 @@ describe("decide", () => {
     expect(low).toMatchObject({ reason: REASONS.BELOW_THRESHOLD, thresholdBps: 300 });
   });
 
+  it("test_decide_refusesWithoutAnyThreshold", () => {
+    const d = decide(vaultState(560_000n, { thresholdBps: 0 }), market(), PARAMS);
+    expect(d).toMatchObject({ action: "none", reason: REASONS.NO_THRESHOLD });
+    expect(decide(vaultState(560_000n, { thresholdBps: 0 }), market(), { ...PARAMS, thresholdBps: 500 }).reason).toBe(
+      REASONS.QUOTES_REQUIRED,
+    );
+  });
+
   it("test_decide_sumDriftThresholdAlsoTriggers", () => {
     const state = vaultState(520_000n); // max 200, sum 400
     const d = decide(state, market(), { ...PARAMS, sumDriftThresholdBps: 400 });

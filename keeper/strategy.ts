@@ -13,7 +13,8 @@
  *   6. in-flight          a multi-step rebalance is in progress: continue it (CONTINUE_IN_FLIGHT),
  *                         unless gas is above the cap (GAS_ABOVE_CAP); no cost test, since stopping
  *                         half-way leaves the vault further from target than either end
- *   7. BELOW_THRESHOLD    max drift (and sum of drift, if configured) under the threshold
+ *   7. NO_THRESHOLD       neither the vault nor the config sets a drift threshold (refuse)
+ *      BELOW_THRESHOLD    max drift (and sum of drift, if configured) under the threshold
  *   8. COOLDOWN           the vault's cooldown has not elapsed
  *   9. GAS_ABOVE_CAP      gas price above the configured cap: wait
  *  10. QUOTES_REQUIRED    no quotes supplied yet: the caller quotes `plan` and calls again
@@ -61,6 +62,7 @@ export const REASONS = {
   STALE_PRICE: "STALE_PRICE",
   EMPTY_VAULT: "EMPTY_VAULT",
   CONTINUE_IN_FLIGHT: "CONTINUE_IN_FLIGHT",
+  NO_THRESHOLD: "NO_THRESHOLD",
   BELOW_THRESHOLD: "BELOW_THRESHOLD",
   COOLDOWN: "COOLDOWN",
   GAS_ABOVE_CAP: "GAS_ABOVE_CAP",
@@ -302,6 +304,9 @@ export function decide(state: VaultState, market: MarketState, params: StrategyP
   }
 
   const thresholdBps = Math.max(state.thresholdBps, params.thresholdBps ?? 0);
+  if (thresholdBps <= 0) {
+    return none(state, REASONS.NO_THRESHOLD, "refusing: no drift threshold (the vault reports none and none is configured)");
+  }
   const maxCrossed = state.maxDriftBps >= thresholdBps;
   const sumCrossed =
     params.sumDriftThresholdBps !== undefined && state.sumDriftBps >= params.sumDriftThresholdBps;
