@@ -64,12 +64,7 @@ contract MockAggregator is AggregatorV3Interface, Ownable {
     }
 
     /// @inheritdoc AggregatorV3Interface
-    function getRoundData(uint80 roundId)
-        external
-        view
-        override
-        returns (uint80, int256, uint256, uint256, uint80)
-    {
+    function getRoundData(uint80 roundId) external view override returns (uint80, int256, uint256, uint256, uint80) {
         Round memory r = _rounds[roundId];
         if (!r.written) revert MockAggregator__NoDataPresent(roundId);
         return (roundId, r.answer, r.startedAt, r.updatedAt, r.answeredInRound);

@@ -43,7 +43,9 @@ contract PriceMover is Ownable, IUniswapV3SwapCallback {
     /// @notice Emitted when `moveMarket` sets a new price for `token`.
     event MarketMoved(address indexed token, uint256 priceUsd8);
     /// @notice Emitted after a pool was swapped to a target price; amounts are the pool's deltas (positive = paid in).
-    event PoolMoved(address indexed pool, uint160 sqrtPriceX96Before, uint160 sqrtPriceX96After, int256 amount0, int256 amount1);
+    event PoolMoved(
+        address indexed pool, uint160 sqrtPriceX96Before, uint160 sqrtPriceX96After, int256 amount0, int256 amount1
+    );
 
     /// @notice Raised when the swap callback is called by anything but the pool being moved.
     error PriceMover__UnexpectedCallback(address caller, address expected);
@@ -99,6 +101,8 @@ contract PriceMover is Ownable, IUniswapV3SwapCallback {
         MockAggregator feed = feedOf[token];
         if (address(feed) == address(0)) revert PriceMover__UnknownToken(token);
         if (priceUsd8 == 0 || priceUsd8 > uint256(type(int256).max)) revert PriceMover__InvalidPrice(priceUsd8);
+        // casting to 'int256' is safe because priceUsd8 <= type(int256).max was checked above
+        // forge-lint: disable-next-line(unsafe-typecast)
         feed.setPrice(int256(priceUsd8));
         emit MarketMoved(token, priceUsd8);
         address[] storage pools = _poolsOf[token];
@@ -160,6 +164,8 @@ contract PriceMover is Ownable, IUniswapV3SwapCallback {
             sqrtPrice = num.mulDiv(1 << 128, den).sqrt() << 32;
         }
         if (sqrtPrice <= MIN_SQRT_RATIO || sqrtPrice >= MAX_SQRT_RATIO) revert PriceMover__TargetOutOfRange(sqrtPrice);
+        // casting to 'uint160' is safe because sqrtPrice < MAX_SQRT_RATIO < 2^160 was checked above
+        // forge-lint: disable-next-line(unsafe-typecast)
         return uint160(sqrtPrice);
     }
 
@@ -169,7 +175,10 @@ contract PriceMover is Ownable, IUniswapV3SwapCallback {
     function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata) external override {
         address pool = _activePool;
         if (msg.sender != pool || pool == address(0)) revert PriceMover__UnexpectedCallback(msg.sender, pool);
+        // casting to 'uint256' is safe because each delta is checked to be positive
+        // forge-lint: disable-next-line(unsafe-typecast)
         if (amount0Delta > 0) IMintableToken(IUniswapV3Pool(pool).token0()).mint(pool, uint256(amount0Delta));
+        // forge-lint: disable-next-line(unsafe-typecast)
         if (amount1Delta > 0) IMintableToken(IUniswapV3Pool(pool).token1()).mint(pool, uint256(amount1Delta));
     }
 
@@ -194,6 +203,8 @@ contract PriceMover is Ownable, IUniswapV3SwapCallback {
         if (address(feed) == address(0)) revert PriceMover__UnknownToken(token);
         (, int256 answer,,,) = feed.latestRoundData();
         if (answer <= 0) revert PriceMover__InvalidFeedAnswer(token, answer);
+        // casting to 'uint256' is safe because answer > 0 was checked above
+        // forge-lint: disable-next-line(unsafe-typecast)
         return uint256(answer) * 10 ** (18 - feed.decimals());
     }
 }

@@ -167,7 +167,7 @@ abstract contract LocalMarket is CommonBase, StdCheats {
         uint256 tokenUnit = 10 ** MockERC20(token).decimals();
         uint256 quoteUnit = 10 ** MockERC20(quote).decimals();
         return token < quote
-            ? Math.mulDiv(priceX128, tokenUnit * quoteUsd8, quoteUnit << 128) // token is token0
+            ? Math.mulDiv(priceX128, tokenUnit * quoteUsd8, quoteUnit << 128)  // token is token0
             : Math.mulDiv(1 << 128, tokenUnit * quoteUsd8, priceX128 * quoteUnit); // token is token1
     }
 
@@ -236,7 +236,7 @@ abstract contract LocalMarket is CommonBase, StdCheats {
     function _deployLocalMarket() internal {
         weth = new MockWETH9();
         usdt = new MockUSDT();
-        usdtFeed = new MockAggregator(8, "USDT / USD", int256(USDT_PRICE_USD8));
+        usdtFeed = new MockAggregator(8, "USDT / USD", SafeCast.toInt256(USDT_PRICE_USD8));
 
         uniswapFactory = deployCode(FACTORY_ARTIFACT);
         positionManager = deployCode(POSITION_MANAGER_ARTIFACT, abi.encode(uniswapFactory, address(weth), address(0)));
@@ -248,7 +248,14 @@ abstract contract LocalMarket is CommonBase, StdCheats {
         // MockUSDT.approve returns nothing: call it through its own type, not IERC20.
         usdt.approve(positionManager, type(uint256).max);
 
+        // Fund the liquidity provider once per token (one transaction each when broadcast).
         TokenSpec[] memory specs = _tokenSpecs();
+        uint256 usdtUsd; // whole USD of USDT all pools need
+        for (uint256 i; i < specs.length; ++i) {
+            if (specs[i].depth != PoolDepth.TwoHopDeep) usdtUsd += _poolUsdPerSide(specs[i].depth);
+        }
+        usdt.mint(_liquidityProvider(), _usdToAmount(address(usdt), usdtUsd));
+
         for (uint256 i; i < specs.length; ++i) {
             _deployConstituent(specs[i]);
         }
@@ -257,14 +264,22 @@ abstract contract LocalMarket is CommonBase, StdCheats {
     }
 
     function _deployConstituent(TokenSpec memory spec) private {
-        address token = constituents.length == 0
-            ? address(weth)
-            : address(new MockERC20(spec.name, spec.symbol, spec.decimals));
+        address token =
+            constituents.length == 0 ? address(weth) : address(new MockERC20(spec.name, spec.symbol, spec.decimals));
         MockAggregator feed =
             new MockAggregator(8, string.concat(spec.symbol, " / USD"), SafeCast.toInt256(spec.priceUsd8));
         _listToken(token, spec.symbol, feed, spec.heartbeat);
         IERC20(token).approve(positionManager, type(uint256).max);
         constituents.push(token);
+
+        uint256 fundUsd = _poolUsdPerSide(spec.depth); // whole USD of `token` its pools need
+        if (token == address(weth)) {
+            TokenSpec[] memory specs = _tokenSpecs();
+            for (uint256 i; i < specs.length; ++i) {
+                if (specs[i].depth == PoolDepth.TwoHopDeep) fundUsd += _poolUsdPerSide(specs[i].depth);
+            }
+        }
+        MockERC20(token).mint(_liquidityProvider(), _usdToAmount(token, fundUsd));
 
         if (spec.depth == PoolDepth.TwoHopDeep) {
             _addPool(token, address(weth), FEE_MEDIUM, spec.depth);
@@ -292,12 +307,13 @@ abstract contract LocalMarket is CommonBase, StdCheats {
         uint160 sqrtPriceX96 = priceMover.sqrtPriceX96FromPrices(
             priceOf(token0), MockERC20(token0).decimals(), priceOf(token1), MockERC20(token1).decimals()
         );
-        address pool = INonfungiblePositionManagerMinimal(positionManager).createAndInitializePoolIfNecessary(
-            token0, token1, fee, sqrtPriceX96
-        );
+        address pool = INonfungiblePositionManagerMinimal(positionManager)
+            .createAndInitializePoolIfNecessary(token0, token1, fee, sqrtPriceX96);
         priceMover.registerPool(pool);
 
         int24 spacing = IUniswapV3Factory(uniswapFactory).feeAmountTickSpacing(fee);
+        // Rounding MAX_TICK down to a multiple of the spacing is the point of dividing first.
+        // forge-lint: disable-next-line(divide-before-multiply)
         int24 fullRange = (MAX_TICK / spacing) * spacing;
         if (depth == PoolDepth.Thin) {
             _mintPosition(token0, token1, fee, -fullRange, fullRange, THIN_FULL_RANGE_USD);
@@ -313,7 +329,14 @@ abstract contract LocalMarket is CommonBase, StdCheats {
         _mintPosition(token0, token1, fee, lower, upper, deep ? DEEP_CONCENTRATED_USD : NORMAL_CONCENTRATED_USD);
     }
 
-    /// @dev Mints `usdPerSide` whole USD of each token to the liquidity provider and adds them as one position;
+    /// @return Whole USD of each token that a pool of this depth receives (all its positions, one side).
+    function _poolUsdPerSide(PoolDepth depth) private pure returns (uint256) {
+        if (depth == PoolDepth.Thin) return THIN_FULL_RANGE_USD;
+        if (depth == PoolDepth.Normal) return NORMAL_FULL_RANGE_USD + NORMAL_CONCENTRATED_USD;
+        return DEEP_FULL_RANGE_USD + DEEP_CONCENTRATED_USD;
+    }
+
+    /// @dev Adds `usdPerSide` whole USD of each token (already held by the liquidity provider) as one position;
     /// the position manager uses what the range needs and the rest stays with the provider.
     function _mintPosition(address token0, address token1, uint24 fee, int24 lower, int24 upper, uint256 usdPerSide)
         private
@@ -321,10 +344,9 @@ abstract contract LocalMarket is CommonBase, StdCheats {
         address provider = _liquidityProvider();
         uint256 amount0 = _usdToAmount(token0, usdPerSide);
         uint256 amount1 = _usdToAmount(token1, usdPerSide);
-        MockERC20(token0).mint(provider, amount0);
-        MockERC20(token1).mint(provider, amount1);
-        INonfungiblePositionManagerMinimal(positionManager).mint(
-            INonfungiblePositionManagerMinimal.MintParams({
+        INonfungiblePositionManagerMinimal(positionManager)
+            .mint(
+                INonfungiblePositionManagerMinimal.MintParams({
                 token0: token0,
                 token1: token1,
                 fee: fee,
@@ -337,7 +359,7 @@ abstract contract LocalMarket is CommonBase, StdCheats {
                 recipient: provider,
                 deadline: block.timestamp + 1 days // a broadcast lands in a later block than the simulation
             })
-        );
+            );
     }
 
     /// @return Raw amount {tok} worth `usd` whole USD at the feed price.

@@ -120,11 +120,12 @@ contract FixtureMarketTest is BaseTest {
 
         mintTo(address(usdt), alice, amountIn);
         vm.prank(alice);
-        uint256 received = ISwapRouter(swapRouter).exactInput(
-            ISwapRouter.ExactInputParams({
+        uint256 received = ISwapRouter(swapRouter)
+            .exactInput(
+                ISwapRouter.ExactInputParams({
                 path: path, recipient: alice, deadline: block.timestamp, amountIn: amountIn, amountOutMinimum: quoted
             })
-        );
+            );
 
         assertEq(received, quoted);
         assertEq(IERC20(twoHopToken).balanceOf(alice), received);
@@ -139,11 +140,12 @@ contract FixtureMarketTest is BaseTest {
         bytes memory path = abi.encodePacked(twoHopToken, uint24(3000), address(weth), uint24(500), address(usdt));
         (uint256 quoted,,,) = IQuoterV2(quoterV2).quoteExactInput(path, amountIn);
         vm.prank(alice);
-        uint256 received = ISwapRouter(swapRouter).exactInput(
-            ISwapRouter.ExactInputParams({
+        uint256 received = ISwapRouter(swapRouter)
+            .exactInput(
+                ISwapRouter.ExactInputParams({
                 path: path, recipient: alice, deadline: block.timestamp, amountIn: amountIn, amountOutMinimum: 0
             })
-        );
+            );
         assertEq(received, quoted);
         assertEq(usdt.balanceOf(alice), received);
         assertGe(received, 69_000e6);
@@ -194,8 +196,9 @@ contract FixtureMarketTest is BaseTest {
     function _buySingle(address tokenOut, uint24 fee, uint256 usdtIn) internal returns (uint256 received) {
         mintTo(address(usdt), alice, usdtIn);
         vm.prank(alice);
-        received = ISwapRouter(swapRouter).exactInputSingle(
-            ISwapRouter.ExactInputSingleParams({
+        received = ISwapRouter(swapRouter)
+            .exactInputSingle(
+                ISwapRouter.ExactInputSingleParams({
                 tokenIn: address(usdt),
                 tokenOut: tokenOut,
                 fee: fee,
@@ -205,7 +208,7 @@ contract FixtureMarketTest is BaseTest {
                 amountOutMinimum: 0,
                 sqrtPriceLimitX96: 0
             })
-        );
+            );
     }
 
     /// @dev Asserts `amount` {tok} is worth at least `minBps` of `usd` whole USD at the (pre-trade) feed price.

@@ -132,9 +132,7 @@ contract FixtureMocksTest is Test {
         vm.prank(bob);
         usdt.transferFrom(alice, bob, 4e6);
         assertEq(usdt.allowance(alice, bob), 6e6);
-        vm.expectRevert(
-            abi.encodeWithSelector(MockUSDT.MockUSDT__InsufficientAllowance.selector, alice, bob, 6e6, 7e6)
-        );
+        vm.expectRevert(abi.encodeWithSelector(MockUSDT.MockUSDT__InsufficientAllowance.selector, alice, bob, 6e6, 7e6));
         vm.prank(bob);
         usdt.transferFrom(alice, bob, 7e6);
 
