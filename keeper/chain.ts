@@ -28,8 +28,8 @@ export interface RevertInfo {
 /** A simulated, ready-to-send rebalance call. Opaque to the loop except for `gas`. */
 export interface RebalanceRequest {
   readonly vault: Address;
-  /** Calldata argument of the rebalance entry point (e.g. performUpkeep's performData). */
-  readonly performData: `0x${string}`;
+  /** Full calldata of the rebalance call (e.g. performUpkeep(performData)). */
+  readonly data: `0x${string}`;
   /** {gas} estimated by the simulation. */
   readonly gas: bigint;
 }

@@ -98,6 +98,7 @@ const fileSchema = z
      * "already done", not a failure.
      */
     alreadyDoneErrors: z.array(z.string().min(1)).default([
+      "UpkeepNotNeeded",
       "IndexVault__RebalanceNotNeeded",
       "IndexVault__UpkeepNotNeeded",
       "IndexVault__CooldownActive",

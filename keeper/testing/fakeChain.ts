@@ -137,7 +137,7 @@ export class FakeChain implements ChainAdapter {
       return { ok: false, revert };
     }
     if (!this.needed(vault)) return { ok: false, revert: NOT_NEEDED };
-    return { ok: true, request: { vault, performData: "0x", gas: this.simulatedGas } };
+    return { ok: true, request: { vault, data: "0x", gas: this.simulatedGas } };
   }
 
   async sendRebalance(request: RebalanceRequest): Promise<SentTransaction> {

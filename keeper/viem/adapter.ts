@@ -72,12 +72,19 @@ export interface VaultReadout {
   readonly drift?: { readonly maxBps: number; readonly sumBps: number };
 }
 
-export interface PreparedRebalance {
-  /** Full calldata of the rebalance call. */
-  readonly data: Hex;
-  /** The argument inside it (e.g. performUpkeep's performData), for logs. */
-  readonly performData: Hex;
-}
+export type PreparedRebalance =
+  | {
+      readonly needed: true;
+      /** Full calldata of the rebalance call. */
+      readonly data: Hex;
+      /** The argument inside it (e.g. performUpkeep's performData), for logs. */
+      readonly performData: Hex;
+    }
+  /** The vault's own check says there is nothing to do (cooldown, below its threshold, done by another keeper). */
+  | { readonly needed: false; readonly reason: string };
+
+/** The RevertInfo name used when the vault's check (not a revert) says no rebalance is needed. */
+export const UPKEEP_NOT_NEEDED = "UpkeepNotNeeded";
 
 /** Everything that depends on the vault's (and factory's) ABI. */
 export interface VaultBinding {
@@ -85,7 +92,7 @@ export interface VaultBinding {
   readonly errorsAbi: Abi;
   listVaults(client: PublicClient, factory: Address | undefined): Promise<readonly Address[]>;
   read(client: PublicClient, vault: Address, blockNumber: bigint): Promise<VaultReadout>;
-  /** The rebalance call to make now (e.g. from checkUpkeep), not yet simulated. */
+  /** The rebalance call to make now (e.g. performUpkeep with checkUpkeep's performData), not yet simulated. */
   prepare(client: PublicClient, vault: Address, keeper: Address): Promise<PreparedRebalance>;
 }
 
@@ -130,7 +137,18 @@ export class ViemAdapter implements ChainAdapter {
     private readonly logger: Logger,
   ) {}
 
+  private chainChecked = false;
+
+  /** The node must be the configured chain; checked on the first call that reaches it (the RPC may be down at start). */
+  private async ensureChain(): Promise<void> {
+    if (this.chainChecked) return;
+    const id = await guardRpc("chain id", () => this.client.getChainId());
+    if (id !== this.config.chainId) throw new Error(`RPC is chain ${id}, config says ${this.config.chainId}: refusing to act`);
+    this.chainChecked = true;
+  }
+
   async listVaults(): Promise<readonly Address[]> {
+    await this.ensureChain();
     const fromFactory = await guardRpc("list vaults", () => this.binding.listVaults(this.client, this.config.factory));
     const seen = new Set<string>();
     const out: Address[] = [];
@@ -214,12 +232,15 @@ export class ViemAdapter implements ChainAdapter {
   async simulateRebalance(vault: Address): Promise<SimulationResult> {
     try {
       const prepared = await guardRpc("prepare rebalance", () => this.binding.prepare(this.client, vault, this.keeperAddress));
+      if (!prepared.needed) {
+        return { ok: false, revert: { errorName: UPKEEP_NOT_NEEDED, args: [], message: prepared.reason } };
+      }
       // eth_call then eth_estimateGas, both as the keeper at the latest block.
       await guardRpc("simulate rebalance", () => this.client.call({ account: this.keeperAddress, to: vault, data: prepared.data }));
       const gas = await guardRpc("estimate gas", () =>
         this.client.estimateGas({ account: this.keeperAddress, to: vault, data: prepared.data }),
       );
-      return { ok: true, request: { vault, performData: prepared.data, gas } };
+      return { ok: true, request: { vault, data: prepared.data, gas } };
     } catch (e) {
       if (e instanceof RpcUnavailableError) throw e;
       const revert = revertFromError(e, this.binding.errorsAbi);
@@ -230,7 +251,7 @@ export class ViemAdapter implements ChainAdapter {
 
   async sendRebalance(request: RebalanceRequest): Promise<SentTransaction> {
     if (this.sender === undefined) throw new Error("no signing key: the keeper runs in dry-run mode");
-    const pending = await this.sender.send({ to: request.vault, data: request.performData, gas: request.gas });
+    const pending = await this.sender.send({ to: request.vault, data: request.data, gas: request.gas });
     const hash = pending.hashes[0];
     if (hash === undefined) throw new Error("transaction not sent");
     this.pending.set(hash, pending);
@@ -256,12 +277,15 @@ export class ViemAdapter implements ChainAdapter {
   }
 }
 
-/** Build the adapter from the config: clients, chain-id check, signer (absent in dry-run without a key). */
-export async function createViemAdapterWith(
+/**
+ * Build the adapter from the config: clients and signer (absent in dry-run without a key). Makes no
+ * RPC call, so the keeper starts even while the node is down (the loop backs off until it answers).
+ */
+export function createViemAdapterWith(
   config: KeeperConfig,
   logger: Logger,
   options: ViemAdapterOptions,
-): Promise<ViemAdapter> {
+): ViemAdapter {
   const chain: Chain = defineChain({
     id: config.chainId,
     name: `chain-${config.chainId}`,
@@ -272,10 +296,6 @@ export async function createViemAdapterWith(
   const client =
     options.publicClient ??
     (createPublicClient({ chain, transport, ...(options.pollingIntervalMs !== undefined && { pollingInterval: options.pollingIntervalMs }) }) as PublicClient);
-  const nodeChainId = await guardRpc("chain id", () => client.getChainId());
-  if (nodeChainId !== config.chainId) {
-    throw new Error(`RPC is chain ${nodeChainId}, config says ${config.chainId}`);
-  }
   const key = config.secrets.privateKey;
   let sender: TxSender | undefined;
   // Without a key (dry-run), simulate as the configured keeper address so role checks pass.
@@ -299,7 +319,7 @@ export async function createViemAdapterWith(
   } else if (!config.dryRun) {
     throw new Error("KEEPER_PRIVATE_KEY is required unless dry-run");
   }
-  logger.info({ keeper: keeperAddress, chainId: nodeChainId, signer: sender !== undefined }, "chain adapter ready");
+  logger.info({ keeper: keeperAddress, chainId: config.chainId, signer: sender !== undefined }, "chain adapter ready");
   return new ViemAdapter(config, client, options.binding, sender, keeperAddress, logger);
 }
 

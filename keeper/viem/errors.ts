@@ -37,15 +37,24 @@ export function isTransportError(e: unknown): boolean {
   return e instanceof TypeError && /fetch failed/i.test(e.message);
 }
 
-/** Run `fn`, rethrowing transport failures as RpcUnavailableError (other errors unchanged). */
+/**
+ * Run `fn`, rethrowing transport failures as RpcUnavailableError (other errors unchanged). The new
+ * error carries only viem's short message and details, never the request URL (RPC URLs often embed
+ * an API key) nor the original error as `cause` (whose message contains it).
+ */
 export async function guardRpc<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
     if (e instanceof RpcUnavailableError) throw e;
     if (isTransportError(e)) {
-      const detail = e instanceof BaseError ? e.shortMessage : e instanceof Error ? e.message : String(e);
-      throw new RpcUnavailableError(`${what}: ${detail}`, { cause: e });
+      const detail =
+        e instanceof BaseError
+          ? `${e.shortMessage}${e.details !== "" && e.details !== e.shortMessage ? ` (${e.details})` : ""}`
+          : e instanceof Error
+            ? e.message
+            : String(e);
+      throw new RpcUnavailableError(`${what}: ${detail.replace(/https?:\/\/\S+/g, "<rpc-url>")}`);
     }
     throw e;
   }

@@ -10,12 +10,18 @@
  *   vault.basket() for balances held for shareholders; when it reverts (a bad price), the raw
  *   balanceOf(vault) − totalClaimable(token) instead, so a stale feed is still reported.
  *
- * PENDING (issue 4, not in the ABI yet): the rebalancing views (threshold, cooldown, drift) and the
- * rebalance call (checkUpkeep/performUpkeep). Until then the vault reports no threshold (the keeper's
- * configured `thresholdBps` applies), no cooldown, drift computed off-chain exactly as DriftLib does,
- * and `prepare` refuses.
+ * Rebalance call: Chainlink Automation's standard interface (ABI from the @chainlink/contracts
+ * package): `checkUpkeep("0x")` is called without a sender (as the automation network simulates it,
+ * so a `cannotExecute` guard passes); when it says an upkeep is needed, the call to make is
+ * `performUpkeep(performData)`, which the adapter then simulates and estimates as the keeper.
+ *
+ * PENDING (issue 4, not in the vault's ABI yet): dedicated views for the threshold, cooldown and
+ * drift. Until they exist the vault reports no threshold (the keeper's configured `thresholdBps`
+ * applies), no cooldown (checkUpkeep returning false covers it), and drift is computed off-chain
+ * exactly as DriftLib does.
  */
-import { erc20Abi, type Abi, type Address, type PublicClient } from "viem";
+import automationCompatibleAbi from "@chainlink/contracts/abi/v0.8/AutomationCompatibleInterface.json";
+import { decodeFunctionResult, encodeFunctionData, erc20Abi, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import {
   iIndexFactoryAbi,
   iIndexVaultAbi,
@@ -25,8 +31,8 @@ import {
 } from "../../sdk/generated/abis.js";
 import type { PreparedRebalance, VaultBinding, VaultReadout } from "./adapter.js";
 
-const PENDING_REBALANCE =
-  "IndexVault has no rebalance entry point in its ABI yet (checkUpkeep/performUpkeep pending): cannot prepare a rebalance";
+/** Chainlink's AutomationCompatibleInterface: checkUpkeep(bytes) → (bool, bytes), performUpkeep(bytes). */
+export const automationAbi = automationCompatibleAbi as Abi;
 
 /** Vault, oracle and library errors, for decoding reverts. */
 export const indexVaultErrorsAbi: Abi = [
@@ -137,8 +143,23 @@ export function createIndexVaultBinding(): VaultBinding {
       };
     },
 
-    async prepare(): Promise<PreparedRebalance> {
-      throw new Error(PENDING_REBALANCE);
+    async prepare(client, vault): Promise<PreparedRebalance> {
+      const { data: raw } = await client.call({
+        to: vault,
+        data: encodeFunctionData({ abi: automationAbi, functionName: "checkUpkeep", args: ["0x"] }),
+      });
+      if (raw === undefined || raw === "0x") throw new Error(`checkUpkeep on ${vault} returned no data`);
+      const [upkeepNeeded, performData] = decodeFunctionResult({
+        abi: automationAbi,
+        functionName: "checkUpkeep",
+        data: raw,
+      }) as readonly [boolean, Hex];
+      if (!upkeepNeeded) return { needed: false, reason: "checkUpkeep: no rebalance needed now" };
+      return {
+        needed: true,
+        performData,
+        data: encodeFunctionData({ abi: automationAbi, functionName: "performUpkeep", args: [performData] }),
+      };
     },
   };
 }

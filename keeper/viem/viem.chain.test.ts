@@ -165,7 +165,10 @@ describe("errors", () => {
 
   it("test_guardRpc_mapsAnUnreachableNodeToRpcUnavailable", async () => {
     const dead = createPublicClient({ transport: http("http://127.0.0.1:1", { retryCount: 0, timeout: 2_000 }) });
-    await expect(guardRpc("block number", () => dead.getBlockNumber())).rejects.toBeInstanceOf(RpcUnavailableError);
+    const error = await guardRpc("block number", () => dead.getBlockNumber()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RpcUnavailableError);
+    expect((error as Error).message).toMatch(/^block number: HTTP request failed/);
+    expect((error as Error).message).not.toContain("127.0.0.1:1"); // URLs may embed API keys: never logged
     // A revert is not a transport failure.
     await expect(
       guardRpc("setPrice", () =>
