@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {IIndexVault} from "./interfaces/IIndexVault.sol";
+import {ConstantsLib} from "./libraries/ConstantsLib.sol";
+import {OracleLib} from "./libraries/OracleLib.sol";
+import {UniswapV3SwapLib, Hop} from "./libraries/UniswapV3SwapLib.sol";
+import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
+
+/// @title IndexVaultBase
+/// @notice The internals shared by `IndexVault` and the modules that run inside it by DELEGATECALL
+///         (`IndexVaultRebalancer`): oracle snapshot, valuation, balances held for holders, route swaps, the
+///         rebalancing switch. Written once here so the vault and its modules cannot disagree on any of them.
+/// @dev No storage variables: state lives in the `VaultStorageLib` namespace; USDT and its decimals are immutables of
+///      each inheriting contract (identical for a vault and its modules, which are built from the same USDT).
+abstract contract IndexVaultBase {
+    /// @dev The asset, as IERC20 (ERC4626 keeps its own private copy).
+    IERC20 internal immutable _USDT;
+
+    /// @dev Decimals of USDT (≤ 18).
+    uint8 internal immutable _USDT_DECIMALS;
+
+    /// @dev Chainlink prices and holdings at one moment, shared by every step of a USDT path.
+    struct Snapshot {
+        uint256 usdtPrice; // D18{USD/USDT}
+        uint256 idle; // {USDT units} USDT held for holders
+        uint256[] prices; // D18{USD/tok}
+        uint256[] balances; // {tok units} held for holders
+    }
+
+    /// @param usdt The asset; reverts `IndexVault__UnsupportedToken` unless it reports at most 18 decimals.
+    constructor(IERC20 usdt) {
+        (bool ok, uint8 usdtDecimals) = SafeERC20.tryGetDecimals(usdt);
+        if (!ok || usdtDecimals > ConstantsLib.MAX_DECIMALS) {
+            revert IIndexVault.IndexVault__UnsupportedToken(address(usdt));
+        }
+        _USDT = usdt;
+        _USDT_DECIMALS = usdtDecimals;
+    }
+
+    /// @dev Validated prices (sequencer, USDT/USD, every constituent) and holdings. Reverts on any invalid price.
+    function _snapshot() internal view returns (Snapshot memory s) {
+        VaultStorageLib.OracleConfig memory o = _s().oracle;
+        OracleLib.checkSequencer(_s().sequencerFeed, o.sequencerGracePeriod);
+        s.usdtPrice = OracleLib.readPrice(o.usdtFeed, o.usdtHeartbeat, o.usdtFeedDecimals);
+        uint256 n = _s().constituents.length;
+        s.prices = new uint256[](n);
+        s.balances = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            VaultStorageLib.Constituent storage c = _s().constituents[i];
+            s.prices[i] = OracleLib.readPrice(c.feed, c.heartbeat, c.feedDecimals);
+            s.balances[i] = _held(c.token);
+        }
+        s.idle = _held(address(_USDT));
+    }
+
+    /// @dev Each constituent's Chainlink value at the snapshot (the hook for rebalancing). {USDT units}
+    function _constituentValues(Snapshot memory s, Math.Rounding rounding)
+        internal
+        view
+        returns (uint256[] memory values)
+    {
+        uint256 n = s.balances.length;
+        values = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            values[i] = _value(i, s.balances[i], s, rounding);
+        }
+    }
+
+    /// @dev NAV: Σ constituent values + idle USDT. {USDT units}
+    function _nav(Snapshot memory s, Math.Rounding rounding) internal view returns (uint256 nav) {
+        nav = s.idle;
+        for (uint256 i; i < s.balances.length; ++i) {
+            nav += _value(i, s.balances[i], s, rounding);
+        }
+    }
+
+    /// @dev Value of `amount` of constituent `i` at the snapshot's prices. {USDT units}
+    function _value(uint256 i, uint256 amount, Snapshot memory s, Math.Rounding rounding)
+        internal
+        view
+        returns (uint256)
+    {
+        return OracleLib.toUsdt(
+            amount, s.prices[i], _s().constituents[i].tokenDecimals, s.usdtPrice, _USDT_DECIMALS, rounding
+        );
+    }
+
+    /// @dev Balance held for shareholders: the vault's balance less amounts deferred to in-kind redeemers.
+    function _held(address token) internal view returns (uint256 balance) {
+        balance = IERC20(token).balanceOf(address(this));
+        if (_s().params.deferredTokenCount != 0) {
+            uint256 deferred = _s().totalDeferred[token];
+            balance = balance > deferred ? balance - deferred : 0;
+        }
+    }
+
+    /// @notice Swaps exactly `amountIn` through a constituent's route and checks the route's final output.
+    /// @dev The hook for rebalancing. Buying walks the hops from USDT to the token; selling walks them backwards.
+    /// @param c The constituent.
+    /// @param buy True: USDT → token; false: token → USDT.
+    /// @param amountIn {tokIn units} Exact input, > 0.
+    /// @param minOut {tokOut units} Reverts `IndexVault__SwapOutputTooLow` below this.
+    /// @return amountOut {tokOut units} Output of the last hop.
+    function _swapExactIn(VaultStorageLib.Constituent storage c, bool buy, uint256 amountIn, uint256 minOut)
+        internal
+        returns (uint256 amountOut)
+    {
+        uint256 hops = c.hopCount;
+        address tokenIn = buy ? address(_USDT) : c.token;
+        amountOut = amountIn;
+        for (uint256 k; k < hops; ++k) {
+            uint256 h = buy ? k : hops - 1 - k;
+            Hop memory hop = c.hops[h];
+            amountOut = UniswapV3SwapLib.swapExactIn(hop.pool, buy == hop.zeroForOne, tokenIn, amountOut);
+            if (k + 1 < hops) tokenIn = buy ? c.via[h] : c.via[h - 1];
+        }
+        if (amountOut < minOut) {
+            revert IIndexVault.IndexVault__SwapOutputTooLow(buy ? c.token : address(_USDT), amountOut, minOut);
+        }
+    }
+
+    /// @dev Marks a multi-step rebalance as in flight (USDT deposit and redeem then revert) or finished.
+    function _setRebalancing(bool rebalancing) internal {
+        _s().params.rebalancing = rebalancing;
+        emit IIndexVault.RebalancingSet(rebalancing);
+    }
+
+    /// @dev The vault's state (ERC-7201 namespace).
+    function _s() internal pure returns (VaultStorageLib.Layout storage) {
+        return VaultStorageLib.layout();
+    }
+}
