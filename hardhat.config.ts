@@ -58,7 +58,8 @@ const config: HardhatUserConfig = {
     cache: "./cache/hardhat",
     artifacts: "./artifacts",
     deploy: "./deploy",
-    deployments: "./deployments",
+    // HARDHAT_DEPLOYMENTS_DIR: where hardhat-deploy keeps its records; throwaway chains (demo, tests) use their own.
+    deployments: env("HARDHAT_DEPLOYMENTS_DIR") ?? "./deployments",
   },
   typechain: {
     outDir: "typechain-types",
