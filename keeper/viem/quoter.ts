@@ -5,6 +5,7 @@
 import { encodePacked, type Address, type Hex, type PublicClient } from "viem";
 import { quoterV2Abi } from "../../sdk/generated/abis.js";
 import type { PlannedTrade, TradePlan, TradeQuote } from "../types.js";
+import { RpcUnavailableError } from "../chain.js";
 import { guardRpc } from "./errors.js";
 
 /** A buy route: tokens[0] = the vault's asset, tokens[last] = the constituent; fees[i] joins tokens[i], tokens[i+1]. */
@@ -71,7 +72,11 @@ export async function quoteExactInput(
   return { amountOut, gasEstimate };
 }
 
-/** Quotes for every leg of `plan` (legs with a zero input are quoted as zero output). */
+/**
+ * Quotes for every leg of `plan` (legs with a zero input are quoted as zero output). A leg the
+ * quoter cannot price (it reverts, e.g. not enough liquidity) is left out, so the strategy answers
+ * QUOTE_MISSING for it; transport failures still throw RpcUnavailableError.
+ */
 export async function quotePlan(
   client: PublicClient,
   quoter: Address,
@@ -79,12 +84,18 @@ export async function quotePlan(
   buyRoutes: ReadonlyMap<string, Route>,
   blockNumber?: bigint,
 ): Promise<TradeQuote[]> {
-  return Promise.all(
-    plan.trades.map(async (trade): Promise<TradeQuote> => {
+  const quotes = await Promise.all(
+    plan.trades.map(async (trade): Promise<TradeQuote | undefined> => {
       const base = { tokenIn: trade.tokenIn, tokenOut: trade.tokenOut, amountIn: trade.amountIn };
       if (trade.amountIn === 0n) return { ...base, amountOut: 0n };
-      const q = await quoteExactInput(client, quoter, routeFor(trade, buyRoutes), trade.amountIn, blockNumber);
-      return { ...base, amountOut: q.amountOut, gasEstimate: q.gasEstimate };
+      try {
+        const q = await quoteExactInput(client, quoter, routeFor(trade, buyRoutes), trade.amountIn, blockNumber);
+        return { ...base, amountOut: q.amountOut, gasEstimate: q.gasEstimate };
+      } catch (e) {
+        if (e instanceof RpcUnavailableError) throw e;
+        return undefined;
+      }
     }),
   );
+  return quotes.filter((q): q is TradeQuote => q !== undefined);
 }

@@ -12,7 +12,7 @@ import { RpcUnavailableError } from "../chain.js";
 import { createLogger } from "../logger.js";
 import { guardRpc, revertFromError, revertInfoOf } from "./errors.js";
 import { readFeed, toD18 } from "./feeds.js";
-import { encodePath, quoteExactInput, reverseRoute } from "./quoter.js";
+import { encodePath, quoteExactInput, quotePlan, reverseRoute } from "./quoter.js";
 import { TxSender, type SenderWallet } from "./txSender.js";
 
 const local = useLocalChain();
@@ -77,6 +77,28 @@ describe("quoter", () => {
     const sell = await quoteExactInput(client, chain.market.quoterV2, reverseRoute(route), buy.amountOut);
     expect(sell.amountOut).toBeLessThan(usdtIn);
     expect(sell.amountOut).toBeGreaterThan((usdtIn * 9_500n) / 10_000n);
+  });
+});
+
+describe("quotePlan", () => {
+  it("test_quotePlan_leavesOutALegTheQuoterCannotPrice", async () => {
+    const c = firstConstituent();
+    const usdt = chain.market.usdt;
+    const leg = () => ({
+      token: c.address,
+      side: "buy" as const,
+      valueD18: 100n * 10n ** 18n,
+      tokenIn: usdt,
+      tokenOut: c.address,
+      amountIn: 100n * 10n ** 6n,
+      oracleAmountOut: 1n,
+    });
+    const good = new Map([[c.address.toLowerCase(), { tokens: c.buyRouteTokens, fees: c.buyRouteFees }]]);
+    const plan = { trades: [leg()], turnoverD18: 0n, turnoverBps: 0 };
+    expect(await quotePlan(client, chain.market.quoterV2, plan, good)).toHaveLength(1);
+    // No pool at the 0.01 % tier on this route: the quoter reverts and the leg is left out.
+    const bad = new Map([[c.address.toLowerCase(), { tokens: [usdt, c.address], fees: [100] }]]);
+    expect(await quotePlan(client, chain.market.quoterV2, plan, bad)).toEqual([]);
   });
 });
 
