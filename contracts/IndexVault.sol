@@ -372,9 +372,12 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @notice NAV in USDT units: every constituent at its Chainlink price plus idle USDT, rounded down.
-    /// @dev Reverts with an `IOracleErrors` error on an invalid price (see the contract-level note).
+    /// @dev Reverts with an `IOracleErrors` error on an invalid price (see the contract-level note), and with
+    ///      `ReentrancyGuardReentrantCall` while an operation holds the lock: mid-operation, supply and balances
+    ///      disagree (an in-kind redemption has burnt the shares but not yet paid the basket), so every pricing view
+    ///      refuses to answer rather than hand a hook an inflated or deflated share price (read-only re-entrancy).
     /// @inheritdoc ERC4626
-    function totalAssets() public view override(ERC4626, IERC4626) returns (uint256) {
+    function totalAssets() public view override(ERC4626, IERC4626) nonReentrantView returns (uint256) {
         return _nav(_snapshot(), Math.Rounding.Floor);
     }
 
@@ -395,7 +398,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     ///      `maxSlippageBps`), which the deposit enforces, and counts pending management-fee shares. Assumes USDT
     ///      charges no transfer fee.
     /// @inheritdoc ERC4626
-    function previewDeposit(uint256 assets) public view override(ERC4626, IERC4626) returns (uint256) {
+    function previewDeposit(uint256 assets) public view override(ERC4626, IERC4626) nonReentrantView returns (uint256) {
         Snapshot memory s = _snapshot();
         uint256 navBefore = _nav(s, Math.Rounding.Ceil);
         uint256 net = assets - _fee(assets, _s().params.mintFeeBps);
@@ -412,7 +415,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     /// @dev Never more than `redeem` delivers: every sale is counted at its floor (Chainlink value less
     ///      `maxSlippageBps`), which the redemption enforces; pending management-fee shares are counted.
     /// @inheritdoc ERC4626
-    function previewRedeem(uint256 shares) public view override(ERC4626, IERC4626) returns (uint256) {
+    function previewRedeem(uint256 shares) public view override(ERC4626, IERC4626) nonReentrantView returns (uint256) {
         uint256 supply = _effectiveSupply();
         if (supply == 0) return 0;
         Snapshot memory s = _snapshot();
@@ -460,7 +463,12 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     }
 
     /// @inheritdoc IIndexVault
-    function basket() external view returns (ConstituentState[] memory states, uint256 idleUsdt, uint256 nav) {
+    function basket()
+        external
+        view
+        nonReentrantView
+        returns (ConstituentState[] memory states, uint256 idleUsdt, uint256 nav)
+    {
         Snapshot memory s = _snapshot();
         uint256 n = s.balances.length;
         states = new ConstituentState[](n);
@@ -518,14 +526,14 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     }
 
     /// @inheritdoc IIndexVault
-    function previewDepositInKind(uint256 shares) external view returns (uint256[] memory amounts) {
+    function previewDepositInKind(uint256 shares) external view nonReentrantView returns (uint256[] memory amounts) {
         uint256 supply = _effectiveSupply();
         if (supply == 0) revert IndexVault__EmptyVault();
         (amounts,) = _proRata(shares, supply, Math.Rounding.Ceil);
     }
 
     /// @inheritdoc IIndexVault
-    function previewRedeemInKind(uint256 shares) external view returns (uint256[] memory amounts) {
+    function previewRedeemInKind(uint256 shares) external view nonReentrantView returns (uint256[] memory amounts) {
         uint256 supply = _effectiveSupply();
         if (supply == 0) revert IndexVault__EmptyVault();
         uint256 feeShares = shares.mulDiv(_s().params.burnFeeBps, ConstantsLib.BPS, Math.Rounding.Ceil);
