@@ -7,6 +7,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IndexFactory} from "../../contracts/IndexFactory.sol";
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IndexVaultConfigurator} from "../../contracts/IndexVaultConfigurator.sol";
+import {IndexVaultRebalancer} from "../../contracts/IndexVaultRebalancer.sol";
 import {IIndexVaultConfigurator} from "../../contracts/interfaces/IIndexVaultConfigurator.sol";
 import {VaultParams, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
@@ -61,7 +62,7 @@ contract QuirkyToken is ERC20 {
 
 /// @notice IndexVault with its internal rebalancing switch exposed (the rebalancing entry points come later).
 contract IndexVaultHarness is IndexVault {
-    constructor(IIndexVaultConfigurator configurator) IndexVault(configurator) {}
+    constructor(IIndexVaultConfigurator configurator, address rebalancer) IndexVault(configurator, rebalancer) {}
 
     function exposed_setRebalancing(bool rebalancing) external {
         _setRebalancing(rebalancing);
@@ -90,15 +91,18 @@ abstract contract VaultFixture is BaseTest {
     address internal bob = makeAddr("bob");
 
     IndexVaultConfigurator internal configurator;
+    IndexVaultRebalancer internal rebalancer;
     IndexVault internal implementation;
     IndexFactory internal factory;
 
     function setUp() public virtual override {
         super.setUp();
         configurator = new IndexVaultConfigurator(address(usdt), uniswapFactory);
-        implementation = new IndexVault(IIndexVaultConfigurator(address(configurator)));
+        rebalancer = new IndexVaultRebalancer(address(configurator));
+        implementation = new IndexVault(IIndexVaultConfigurator(address(configurator)), address(rebalancer));
         factory = new IndexFactory(address(implementation));
         vm.label(address(configurator), "IndexVaultConfigurator");
+        vm.label(address(rebalancer), "IndexVaultRebalancer");
         vm.label(address(implementation), "IndexVault implementation");
         vm.label(address(factory), "IndexFactory");
     }
@@ -175,8 +179,9 @@ abstract contract VaultFixture is BaseTest {
 
     /// @dev A harness vault (rebalancing switch exposed) over the first `n` constituents, from its own factory.
     function _createHarnessVault(uint256 n) internal returns (IndexVaultHarness vault) {
-        IndexFactory harnessFactory =
-            new IndexFactory(address(new IndexVaultHarness(IIndexVaultConfigurator(address(configurator)))));
+        IndexFactory harnessFactory = new IndexFactory(
+            address(new IndexVaultHarness(IIndexVaultConfigurator(address(configurator)), address(rebalancer)))
+        );
         IndexFactory defaultFactory = factory;
         factory = harnessFactory;
         vault = IndexVaultHarness(address(_createVault(n)));
@@ -252,13 +257,13 @@ abstract contract VaultFixture is BaseTest {
         vm.label(address(token), "QRK");
         (address token0, address token1) =
             address(token) < address(usdt) ? (address(token), address(usdt)) : (address(usdt), address(token));
-        (uint256 price0, uint256 price1) = token0 == address(token) ? (priceUsd8, uint256(1e8)) : (uint256(1e8), priceUsd8);
+        (uint256 price0, uint256 price1) =
+            token0 == address(token) ? (priceUsd8, uint256(1e8)) : (uint256(1e8), priceUsd8);
         uint160 sqrtPriceX96 = priceMover.sqrtPriceX96FromPrices(
             price0, MockERC20(token0).decimals(), price1, MockERC20(token1).decimals()
         );
-        INonfungiblePositionManagerMinimal(positionManager).createAndInitializePoolIfNecessary(
-            token0, token1, 3000, sqrtPriceX96
-        );
+        INonfungiblePositionManagerMinimal(positionManager)
+            .createAndInitializePoolIfNecessary(token0, token1, 3000, sqrtPriceX96);
         if (usdPerSide == 0) return (token, feed);
         uint256 amountToken = usdPerSide * 1e8 * 10 ** decimals / priceUsd8;
         uint256 amountUsdt = usdPerSide * 1e6;
@@ -268,8 +273,9 @@ abstract contract VaultFixture is BaseTest {
         usdt.approve(positionManager, 0);
         usdt.approve(positionManager, type(uint256).max);
         int24 full = 887_220; // MAX_TICK rounded down to the 0.3 % tier's spacing (60)
-        INonfungiblePositionManagerMinimal(positionManager).mint(
-            INonfungiblePositionManagerMinimal.MintParams({
+        INonfungiblePositionManagerMinimal(positionManager)
+            .mint(
+                INonfungiblePositionManagerMinimal.MintParams({
                 token0: token0,
                 token1: token1,
                 fee: 3000,
@@ -282,7 +288,7 @@ abstract contract VaultFixture is BaseTest {
                 recipient: address(this),
                 deadline: block.timestamp
             })
-        );
+            );
     }
 
     /// @dev Parameters of a constituent listed with `_listQuirkyToken` (route USDT → token at 0.3 %).

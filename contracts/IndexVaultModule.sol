@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {IndexVaultBase} from "./IndexVaultBase.sol";
+import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
+import {IIndexVaultRebalancer, RebalanceConfig} from "./interfaces/IIndexVaultRebalancer.sol";
+import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
+
+/// @title IndexVaultModule
+/// @notice What the vault's DELEGATECALL modules (`IndexVaultRebalancer`, `IndexVaultComposer`) share: the
+///         delegate-only guard, role checks against the vault, the rebalancing parameters in force, the rebalance
+///         storage namespace.
+/// @dev Roles are read from the vault with `hasRole` (AccessControl's storage stays the vault's private layout); the
+///      role constants equal `IndexVault`'s (checked by a test).
+abstract contract IndexVaultModule is IndexVaultBase {
+    bytes32 internal constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
+    bytes32 internal constant MANAGER_ROLE = keccak256("MANAGER_ROLE");
+    bytes32 internal constant ADMIN_ROLE = 0x00;
+
+    /// @dev The configurator of the vaults using this module (constituent feeds and routes are written through it).
+    address internal immutable _CONFIGURATOR;
+
+    /// @dev This contract's own address, to refuse direct calls.
+    address private immutable _SELF;
+
+    /// @param configurator The vaults' configurator (it fixes USDT).
+    constructor(address configurator) IndexVaultBase(IERC20(IIndexVaultConfigurator(configurator).usdt())) {
+        _CONFIGURATOR = configurator;
+        _SELF = address(this);
+    }
+
+    /// @dev Only through DELEGATECALL: direct calls would read and write this contract's own (meaningless) storage.
+    modifier onlyDelegateCall() {
+        _onlyDelegateCall();
+        _;
+    }
+
+    /// @dev The parameters in force: the manager's, or the defaults until the manager sets them.
+    function _config() internal view returns (RebalanceConfig memory) {
+        if (_r().state.configured) return _r().config;
+        // casting to 'uint64' is safe because 10^decimals ≤ 1e18 (decimals ≤ 18)
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint64 unit = uint64(10 ** _USDT_DECIMALS); // {USDT units} one USDT
+        return RebalanceConfig({
+            thresholdBps: 200,
+            maxLossBps: 50,
+            cooldown: 1 hours,
+            gracePeriod: 1 days,
+            timeout: 1 days,
+            compositionDelay: 2 days,
+            maxTradeValue: 0,
+            minTradeValue: 10 * unit,
+            bounty: 5 * unit
+        });
+    }
+
+    function _hasRole(bytes32 role, address account) internal view returns (bool) {
+        return IAccessControl(address(this)).hasRole(role, account);
+    }
+
+    function _checkRole(bytes32 role) internal view {
+        if (!_hasRole(role, msg.sender)) {
+            revert IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized(msg.sender, role);
+        }
+    }
+
+    function _onlyDelegateCall() internal view {
+        if (address(this) == _SELF) revert IIndexVaultRebalancer.IndexVaultRebalancer__DelegateCallOnly();
+    }
+
+    /// @dev Runs `data` in another module (configurator, composer) against the vault's storage, bubbling its revert.
+    function _delegateTo(address target, bytes memory data) internal {
+        (bool ok, bytes memory result) = target.delegatecall(data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(result, 0x20), mload(result))
+            }
+        }
+    }
+
+    function _r() internal pure returns (RebalanceStorageLib.Layout storage) {
+        return RebalanceStorageLib.layout();
+    }
+}

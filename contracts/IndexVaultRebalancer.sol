@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {IndexVaultComposer} from "./IndexVaultComposer.sol";
+import {IndexVaultModule} from "./IndexVaultModule.sol";
+import {IIndexVaultComposer} from "./interfaces/IIndexVaultComposer.sol";
+import {
+    IIndexVaultRebalancer,
+    RebalanceConfig,
+    DriftState,
+    RebalanceReason,
+    RebalanceStatus,
+    RebalanceReceipt,
+    TradeReceipt,
+    UpkeepAction
+} from "./interfaces/IIndexVaultRebalancer.sol";
+import {ConstantsLib} from "./libraries/ConstantsLib.sol";
+import {DriftLib} from "./libraries/DriftLib.sol";
+import {OracleLib} from "./libraries/OracleLib.sol";
+import {RebalancePlanLib} from "./libraries/RebalancePlanLib.sol";
+import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
+import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
+
+/// @title IndexVaultRebalancer
+/// @notice Rebalancing and composition logic of an index vault. Runs only inside an `IndexVault` (DELEGATECALL from
+///         the vault's `fallback`), against the vault's storage, balances and roles. See `IIndexVaultRebalancer`.
+/// @dev Holds no state. Shares the vault's internals through `IndexVaultBase` (snapshot, valuation, route swaps) and
+///      the vault's reentrancy lock (OpenZeppelin's transient slot is the same in both). Roles are read from the
+///      vault with `hasRole` (the AccessControl storage stays the vault's private layout).
+///      Values inside a step are {USDT units} at the step's Chainlink prices (RebalancePlanLib and DriftLib are
+///      unit-agnostic); rounding: values down, sells converted to token amounts down, buy floors up.
+contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Bounds (every manager-set parameter is validated against these)
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @notice {bps} Lowest drift threshold: below 0.1 % rebalances would chase Chainlink's own deviation noise.
+    uint256 public constant MIN_THRESHOLD_BPS = 10;
+
+    /// @notice {bps} Highest drift threshold: 50 % drift is no longer an index.
+    uint256 public constant MAX_THRESHOLD_BPS = 5000;
+
+    /// @notice {bps of NAV} Highest value-lost bound of one step: the swap slippage cap (5 %) applied to all of NAV.
+    uint256 public constant MAX_LOSS_BPS = 500;
+
+    /// @notice {s} Longest cooldown: a week without rebalancing is the most an index may wait.
+    uint256 public constant MAX_COOLDOWN = 7 days;
+
+    /// @notice {s} Shortest grace period before anyone may rebalance: the keeper gets at least an hour.
+    uint256 public constant MIN_GRACE_PERIOD = 1 hours;
+
+    /// @notice {s} Longest grace period: a dead keeper may leave the index drifting a month at most.
+    uint256 public constant MAX_GRACE_PERIOD = 30 days;
+
+    /// @notice {s} Shortest multi-step timeout: a few blocks of steps.
+    uint256 public constant MIN_TIMEOUT = 10 minutes;
+
+    /// @notice {s} Longest multi-step timeout: USDT deposit/redeem never wait more than a week.
+    uint256 public constant MAX_TIMEOUT = 7 days;
+
+    /// @notice {s} Shortest composition delay: holders get a day to exit before the basket changes.
+    uint256 public constant MIN_COMPOSITION_DELAY = 1 days;
+
+    /// @notice {s} Longest composition delay.
+    uint256 public constant MAX_COMPOSITION_DELAY = 30 days;
+
+    /// @notice {whole USDT} Largest bounty per permissionless step: covers gas, not a prize worth racing for.
+    uint256 public constant MAX_BOUNTY_USDT = 100;
+
+    /// @dev Composition logic, reached by DELEGATECALL from this module's `fallback` (see `IIndexVaultComposer`).
+    address internal immutable _COMPOSER;
+
+    /// @dev One rebalance step in memory (keeps the stack shallow).
+    struct Step {
+        Snapshot s;
+        uint256[] values; // {USDT units} per constituent, rounded down
+        uint256[] targets; // {bps}
+        DriftLib.DriftReport before;
+        RebalancePlanLib.Plan plan;
+        uint256 reserve; // {USDT units} idle USDT kept out of the plan for the bounty
+        uint256 keepBps; // {bps} BPS − maxSlippageBps
+    }
+
+    /// @param configurator The vaults' configurator (it fixes USDT). Deploys the composer module.
+    constructor(address configurator) IndexVaultModule(configurator) {
+        _COMPOSER = address(new IndexVaultComposer(configurator));
+    }
+
+    /// @notice Composition functions (`IIndexVaultComposer`) run in the composer module, still in the vault's context.
+    fallback() external {
+        address composer = _COMPOSER;
+        // Not "memory-safe": it overwrites memory from 0, which is fine because it never returns to Solidity code.
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), composer, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IIndexVaultRebalancer
+    function driftReport() external view onlyDelegateCall returns (DriftState memory d) {
+        (Snapshot memory s, uint256[] memory values, uint256[] memory targets) = _load();
+        DriftLib.DriftReport memory rep = DriftLib.drift(values, targets, s.idle);
+        uint256 n = values.length;
+        d.nav = rep.nav;
+        d.weightsBps = new uint256[](n);
+        d.targetsBps = targets;
+        if (rep.nav != 0) {
+            for (uint256 i; i < n; ++i) {
+                d.weightsBps[i] = values[i] * ConstantsLib.BPS / rep.nav;
+            }
+            d.idleWeightBps = s.idle * ConstantsLib.BPS / rep.nav;
+        }
+        d.maxDeviationBps = rep.maxDeviationBps;
+        d.sumDeviationBps = rep.sumDeviationBps;
+        d.maxIndex = rep.maxIndex;
+    }
+
+    /// @inheritdoc IIndexVaultRebalancer
+    function rebalanceStatus() public view onlyDelegateCall returns (RebalanceStatus memory st) {
+        RebalanceConfig memory cfg = _config();
+        RebalanceStorageLib.State memory t = _r().state;
+        (Snapshot memory s, uint256[] memory values, uint256[] memory targets) = _load();
+        DriftLib.DriftReport memory rep = DriftLib.drift(values, targets, s.idle);
+        st.maxDeviationBps = rep.maxDeviationBps;
+        st.sumDeviationBps = rep.sumDeviationBps;
+        st.thresholdBps = cfg.thresholdBps;
+        st.rebalancing = _s().params.rebalancing;
+        st.startedAt = t.startedAt;
+        st.steps = t.steps;
+        st.cooldownEndsAt = t.lastRebalanceAt == 0 ? 0 : t.lastRebalanceAt + cfg.cooldown;
+        st.permissionlessAt = _permissionlessAt(t, cfg);
+        if (st.rebalancing) {
+            if (block.timestamp >= t.startedAt + cfg.timeout) {
+                st.reason = RebalanceReason.TimedOut;
+                return st;
+            }
+            st.reason = RebalanceReason.Continue;
+            st.due = t.lastRebalanceAt < block.timestamp;
+        } else if (rep.maxDeviationBps < cfg.thresholdBps) {
+            st.reason = RebalanceReason.UnderThreshold;
+            return st;
+        } else if (block.timestamp < st.cooldownEndsAt) {
+            st.reason = RebalanceReason.Cooldown;
+            return st;
+        } else {
+            st.reason = RebalanceReason.Due;
+            st.due = true;
+        }
+        RebalancePlanLib.Plan memory p =
+            RebalancePlanLib.plan(values, targets, s.idle, cfg.maxTradeValue, cfg.minTradeValue);
+        if (p.totalSell == 0 && p.totalBuy == 0) {
+            st.reason = RebalanceReason.BelowMinTrade;
+            st.due = false;
+        }
+    }
+
+    /// @inheritdoc IIndexVaultRebalancer
+    function rebalanceDue() external view onlyDelegateCall returns (bool due, bytes memory callData) {
+        due = rebalanceStatus().due;
+        if (due) callData = abi.encodeCall(IIndexVaultRebalancer.rebalance, ());
+    }
+
+    /// @inheritdoc IIndexVaultRebalancer
+    function rebalanceConfig() external view onlyDelegateCall returns (RebalanceConfig memory) {
+        return _config();
+    }
+
+    /// @inheritdoc IIndexVaultRebalancer
+    function checkUpkeep(bytes calldata)
+        external
+        view
+        onlyDelegateCall
+        returns (bool upkeepNeeded, bytes memory performData)
+    {
+        bool rebalancing = _s().params.rebalancing;
+        if (rebalancing && block.timestamp >= _r().state.startedAt + _config().timeout) {
+            return (true, abi.encode(UpkeepAction.ClearRebalancing));
+        }
+        // `rebalanceStatus` reverts on an invalid price: then there is nothing to rebalance.
+        try IIndexVaultRebalancer(address(this)).rebalanceStatus() returns (RebalanceStatus memory st) {
+            if (st.due) return (true, abi.encode(UpkeepAction.Rebalance));
+        } catch {}
+        uint256 eta = _r().proposal.eta;
+        if (eta != 0 && block.timestamp >= eta && !rebalancing) {
+            return (true, abi.encode(UpkeepAction.ExecuteProposal));
+        }
+        return (false, "");
+    }
+
+    /// @inheritdoc IIndexVaultRebalancer
+    function depositAllocation(uint256[] calldata values, uint256[] calldata targetsBps, uint256 amount)
+        external
+        pure
+        returns (uint256[] memory)
+    {
+        return RebalancePlanLib.splitDeposit(values, targetsBps, amount);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Rebalancing
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IIndexVaultRebalancer
+    function rebalance() external onlyDelegateCall returns (bool complete) {
+        return _rebalanceLocked();
+    }
+
+    /// @inheritdoc IIndexVaultRebalancer
+    function performUpkeep(bytes calldata performData) external onlyDelegateCall {
+        uint8 action = abi.decode(performData, (uint8));
+        if (action == uint8(UpkeepAction.Rebalance)) {
+            _rebalanceLocked();
+        } else if (action == uint8(UpkeepAction.ClearRebalancing)) {
+            _clearRebalancingLocked();
+        } else if (action == uint8(UpkeepAction.ExecuteProposal)) {
+            _delegateTo(_COMPOSER, abi.encodeCall(IIndexVaultComposer.executeProposal, ()));
+        } else {
+            revert IndexVaultRebalancer__InvalidUpkeep(action);
+        }
+    }
+
+    /// @inheritdoc IIndexVaultRebalancer
+    function pokeDrift() external onlyDelegateCall nonReentrant returns (bool flagged) {
+        RebalanceConfig memory cfg = _config();
+        (Snapshot memory s, uint256[] memory values, uint256[] memory targets) = _load();
+        uint256 maxDeviationBps = DriftLib.drift(values, targets, s.idle).maxDeviationBps;
+        RebalanceStorageLib.State storage t = _r().state;
+        flagged = maxDeviationBps >= cfg.thresholdBps;
+        if (flagged && t.driftFlaggedAt == 0) {
+            t.driftFlaggedAt = uint40(block.timestamp);
+            emit DriftFlagged(maxDeviationBps, cfg.thresholdBps);
+        } else if (!flagged && t.driftFlaggedAt != 0) {
+            t.driftFlaggedAt = 0;
+            emit DriftFlagCleared();
+        }
+    }
+
+    /// @inheritdoc IIndexVaultRebalancer
+    function clearRebalancing() external onlyDelegateCall {
+        _clearRebalancingLocked();
+    }
+
+    /// @inheritdoc IIndexVaultRebalancer
+    function setRebalanceConfig(RebalanceConfig calldata c) external onlyDelegateCall nonReentrant {
+        _checkRole(MANAGER_ROLE);
+        uint256 maxBounty = MAX_BOUNTY_USDT * 10 ** _USDT_DECIMALS; // {USDT units}
+        _checkBound("thresholdBps", c.thresholdBps, MIN_THRESHOLD_BPS, MAX_THRESHOLD_BPS);
+        _checkBound("maxLossBps", c.maxLossBps, 1, MAX_LOSS_BPS);
+        _checkBound("cooldown", c.cooldown, 0, MAX_COOLDOWN);
+        _checkBound("gracePeriod", c.gracePeriod, MIN_GRACE_PERIOD, MAX_GRACE_PERIOD);
+        _checkBound("timeout", c.timeout, MIN_TIMEOUT, MAX_TIMEOUT);
+        _checkBound("compositionDelay", c.compositionDelay, MIN_COMPOSITION_DELAY, MAX_COMPOSITION_DELAY);
+        _checkBound("minTradeValue", c.minTradeValue, 1, c.maxTradeValue == 0 ? type(uint64).max : c.maxTradeValue);
+        _checkBound("bounty", c.bounty, 0, maxBounty);
+        _r().config = c;
+        _r().state.configured = true;
+        emit RebalanceConfigSet(c);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal: one rebalance step
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Trigger checks, plan, sells, buys, post-conditions, state, bounty, receipt; under the vault's lock.
+    function _rebalanceLocked() internal nonReentrant returns (bool complete) {
+        RebalanceConfig memory cfg = _config();
+        bool keeper = _hasRole(KEEPER_ROLE, msg.sender);
+        Step memory st;
+        (st.s, st.values, st.targets) = _load();
+        st.before = DriftLib.drift(st.values, st.targets, st.s.idle);
+        _checkTrigger(cfg, keeper, st.before.maxDeviationBps);
+        if (!keeper) st.reserve = Math.min(cfg.bounty, st.s.idle);
+        st.plan =
+            RebalancePlanLib.plan(st.values, st.targets, st.s.idle - st.reserve, cfg.maxTradeValue, cfg.minTradeValue);
+        if (st.plan.totalSell == 0 && st.plan.totalBuy == 0) revert IndexVaultRebalancer__NothingToTrade();
+        st.keepBps = ConstantsLib.BPS - _s().params.maxSlippageBps;
+
+        RebalanceReceipt memory r;
+        r.sold = _sell(st);
+        r.bought = _buy(st);
+        r.complete = st.plan.complete;
+        r.bounty = keeper ? 0 : cfg.bounty;
+        _postConditions(st, cfg, r);
+        _advance(r, keeper);
+        _dropEmptyConstituents(st.s, cfg.minTradeValue);
+
+        if (r.bounty != 0) _USDT.safeTransfer(msg.sender, r.bounty);
+        emit Rebalanced(msg.sender, !keeper, r);
+        return r.complete;
+    }
+
+    /// @dev Sells the plan's sells; returns their Chainlink value. {USDT units}
+    function _sell(Step memory st) internal returns (uint256 sold) {
+        Snapshot memory s = st.s;
+        for (uint256 i; i < st.plan.sells.length; ++i) {
+            uint256 value = st.plan.sells[i]; // {USDT units}
+            if (value == 0) continue;
+            VaultStorageLib.Constituent storage c = _s().constituents[i];
+            // A constituent being removed (target 0) sells its whole balance once uncapped, so it can be dropped.
+            uint256 amountIn = st.targets[i] == 0 && value == st.values[i]
+                ? s.balances[i]
+                : Math.min(
+                    OracleLib.fromUsdt(
+                        value, s.prices[i], c.tokenDecimals, s.usdtPrice, _USDT_DECIMALS, Math.Rounding.Floor
+                    ),
+                    s.balances[i]
+                ); // {tok units}
+            if (amountIn == 0) continue;
+            uint256 oracleValue = _value(i, amountIn, s, Math.Rounding.Floor); // {USDT units}
+            uint256 usdtBefore = _held(address(_USDT));
+            _swapExactIn(c, false, amountIn, oracleValue * st.keepBps / ConstantsLib.BPS);
+            _receipt(i, false, amountIn, _held(address(_USDT)) - usdtBefore, s);
+            sold += oracleValue;
+        }
+    }
+
+    /// @dev Buys the plan's buys, scaled down to the USDT actually available after the sells; returns USDT spent.
+    function _buy(Step memory st) internal returns (uint256 spent) {
+        Snapshot memory s = st.s;
+        uint256 available = _held(address(_USDT)) - st.reserve; // {USDT units}
+        uint256 total = st.plan.totalBuy; // {USDT units}
+        for (uint256 i; i < st.plan.buys.length; ++i) {
+            uint256 amountIn = st.plan.buys[i]; // {USDT units}
+            if (amountIn == 0) continue;
+            if (available < total) amountIn = amountIn * available / total;
+            if (amountIn == 0) continue;
+            VaultStorageLib.Constituent storage c = _s().constituents[i];
+            uint256 minOut = OracleLib.fromUsdt(
+                amountIn * st.keepBps / ConstantsLib.BPS,
+                s.prices[i],
+                c.tokenDecimals,
+                s.usdtPrice,
+                _USDT_DECIMALS,
+                Math.Rounding.Ceil
+            ); // {tok units}
+            uint256 tokenBefore = _held(c.token);
+            _swapExactIn(c, true, amountIn, minOut);
+            _receipt(i, true, amountIn, _held(c.token) - tokenBefore, s);
+            spent += amountIn;
+        }
+    }
+
+    /// @dev At the step's prices: loss to trading ≤ maxLossBps of NAV before, then Σ|deviation| strictly lower
+    ///      (after the bounty, which leaves with idle USDT). Fills the receipt's drift and NAV fields.
+    function _postConditions(Step memory st, RebalanceConfig memory cfg, RebalanceReceipt memory r) internal view {
+        Snapshot memory after_ = Snapshot(st.s.usdtPrice, _held(address(_USDT)), st.s.prices, st.s.balances);
+        uint256 n = after_.prices.length;
+        after_.balances = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            after_.balances[i] = _held(_s().constituents[i].token);
+        }
+        if (r.bounty > after_.idle) r.bounty = after_.idle;
+        uint256 navBefore = st.before.nav; // {USDT units}
+        uint256 navAfterGross = _nav(after_, Math.Rounding.Floor); // {USDT units} before the bounty
+        r.cost = navBefore > navAfterGross ? navBefore - navAfterGross : 0;
+        uint256 maxLoss = navBefore * cfg.maxLossBps / ConstantsLib.BPS;
+        if (r.cost > maxLoss) revert IndexVaultRebalancer__LossTooHigh(r.cost, maxLoss);
+
+        after_.idle -= r.bounty;
+        DriftLib.DriftReport memory driftAfter =
+            DriftLib.drift(_constituentValues(after_, Math.Rounding.Floor), st.targets, after_.idle);
+        if (driftAfter.sumDeviationD18 >= st.before.sumDeviationD18) {
+            revert IndexVaultRebalancer__DriftNotReduced(st.before.sumDeviationD18, driftAfter.sumDeviationD18);
+        }
+        r.maxDriftBeforeBps = st.before.maxDeviationBps;
+        r.sumDriftBeforeBps = st.before.sumDeviationBps;
+        r.maxDriftAfterBps = driftAfter.maxDeviationBps;
+        r.sumDriftAfterBps = driftAfter.sumDeviationBps;
+        r.navBefore = navBefore;
+        r.navAfter = driftAfter.nav;
+    }
+
+    /// @dev Moves the state machine: a complete step ends the rebalance (and clears the drift flag); an incomplete
+    ///      one enters or continues the `rebalancing` state.
+    function _advance(RebalanceReceipt memory r, bool keeper) internal {
+        RebalanceStorageLib.State storage t = _r().state;
+        bool rebalancing = _s().params.rebalancing;
+        t.lastRebalanceAt = uint40(block.timestamp);
+        if (keeper) t.lastKeeperRebalanceAt = uint40(block.timestamp);
+        r.step = uint256(t.steps) + 1;
+        if (r.complete) {
+            if (rebalancing) _setRebalancing(false);
+            t.startedAt = 0;
+            t.steps = 0;
+            if (t.driftFlaggedAt != 0) {
+                t.driftFlaggedAt = 0;
+                emit DriftFlagCleared();
+            }
+        } else {
+            if (!rebalancing) {
+                _setRebalancing(true);
+                t.startedAt = uint40(block.timestamp);
+            }
+            t.steps = SafeCast.toUint32(r.step);
+        }
+    }
+
+    /// @dev Reverts unless this caller may run a step now (see `rebalance`). Clears a timed-out rebalance first.
+    function _checkTrigger(RebalanceConfig memory cfg, bool keeper, uint256 maxDeviationBps) internal {
+        RebalanceStorageLib.State storage t = _r().state;
+        bool inFlight = _s().params.rebalancing;
+        if (inFlight && block.timestamp >= uint256(t.startedAt) + cfg.timeout) {
+            _clear();
+            inFlight = false;
+        }
+        if (inFlight) {
+            if (t.lastRebalanceAt == block.timestamp) revert IndexVaultRebalancer__OneStepPerBlock();
+        } else {
+            if (maxDeviationBps < cfg.thresholdBps) {
+                revert IndexVaultRebalancer__NotDue(maxDeviationBps, cfg.thresholdBps);
+            }
+            uint256 last = t.lastRebalanceAt;
+            if (last != 0 && block.timestamp < last + cfg.cooldown) {
+                revert IndexVaultRebalancer__Cooldown(last + cfg.cooldown);
+            }
+        }
+        if (!keeper) {
+            uint256 at = _permissionlessAt(t, cfg);
+            if (at == 0 || block.timestamp < at) revert IndexVaultRebalancer__GracePeriodNotOver(at);
+        }
+    }
+
+    /// @dev Emits a trade receipt: oracle round and price, executed price and cost against the oracle.
+    function _receipt(uint256 i, bool buy, uint256 amountIn, uint256 amountOut, Snapshot memory s) internal {
+        VaultStorageLib.Constituent storage c = _s().constituents[i];
+        TradeReceipt memory t;
+        t.buy = buy;
+        t.amountIn = amountIn;
+        t.amountOut = amountOut;
+        (t.roundId,,,,) = AggregatorV3Interface(c.feed).latestRoundData();
+        t.oraclePrice = s.prices[i];
+        (uint256 tokenAmount, uint256 usdtAmount) = buy ? (amountOut, amountIn) : (amountIn, amountOut);
+        // D18{USD/tok} = {USDT units} × D18{USD/USDT} × 10^tokDec / ({tok units} × 10^usdtDec)
+        if (tokenAmount != 0) {
+            t.executedPrice =
+                Math.mulDiv(usdtAmount * s.usdtPrice, 10 ** c.tokenDecimals, tokenAmount * 10 ** _USDT_DECIMALS);
+        }
+        // {bps} what the vault gave up against the oracle, relative to what it gave.
+        uint256 oracleValue = _value(i, tokenAmount, s, Math.Rounding.Floor); // {USDT units}
+        (uint256 given, uint256 got) = buy ? (usdtAmount, oracleValue) : (oracleValue, usdtAmount);
+        if (given != 0) {
+            t.costBps = (SafeCast.toInt256(given) - SafeCast.toInt256(got)) * int256(ConstantsLib.BPS)
+                / SafeCast.toInt256(given);
+        }
+        emit RebalanceTrade(i, c.token, t);
+    }
+
+    /// @dev Removes constituents with target 0 whose holding is worth less than `minTradeValue` (sold down).
+    ///      Walks backwards so a swap-and-pop only moves an index already visited.
+    function _dropEmptyConstituents(Snapshot memory s, uint256 minTradeValue) internal {
+        VaultStorageLib.Constituent[] storage list = _s().constituents;
+        for (uint256 i = list.length; i > 0;) {
+            --i;
+            if (list[i].targetWeightBps != 0) continue;
+            address token = list[i].token;
+            uint256 held = _held(token);
+            if (_value(i, held, s, Math.Rounding.Floor) >= minTradeValue) continue;
+            uint256 last = list.length - 1;
+            if (i != last) list[i] = list[last];
+            list.pop();
+            emit ConstituentRemoved(i, token, held);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal: state machine, composition
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Ends a timed-out multi-step rebalance; under the vault's lock.
+    function _clearRebalancingLocked() internal nonReentrant {
+        if (!_s().params.rebalancing) revert IndexVaultRebalancer__NotRebalancing();
+        uint256 timeoutAt = uint256(_r().state.startedAt) + _config().timeout;
+        if (block.timestamp < timeoutAt) revert IndexVaultRebalancer__NotTimedOut(timeoutAt);
+        _clear();
+    }
+
+    /// @dev Ends the rebalancing state (USDT deposit and redeem resume).
+    function _clear() internal {
+        RebalanceStorageLib.State storage t = _r().state;
+        emit RebalancingCleared(msg.sender, t.startedAt, t.steps);
+        t.startedAt = 0;
+        t.steps = 0;
+        _setRebalancing(false);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal: helpers
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Snapshot, constituent values {USDT units} (rounded down) and targets {bps}.
+    function _load() internal view returns (Snapshot memory s, uint256[] memory values, uint256[] memory targets) {
+        s = _snapshot();
+        values = _constituentValues(s, Math.Rounding.Floor);
+        uint256 n = values.length;
+        targets = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            targets[i] = _s().constituents[i].targetWeightBps;
+        }
+    }
+
+    /// @dev {s} Earliest permissionless step: grace period after both the drift flag and the last keeper step
+    ///      (0: drift not flagged).
+    function _permissionlessAt(RebalanceStorageLib.State memory t, RebalanceConfig memory cfg)
+        internal
+        pure
+        returns (uint256)
+    {
+        if (t.driftFlaggedAt == 0) return 0;
+        return Math.max(t.driftFlaggedAt, t.lastKeeperRebalanceAt) + cfg.gracePeriod;
+    }
+
+    function _checkBound(string memory name, uint256 value, uint256 min, uint256 max) internal pure {
+        if (value < min || value > max) revert IndexVaultRebalancer__InvalidConfig(name, value);
+    }
+}
