@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {IndexVault} from "../../contracts/IndexVault.sol";
+
+import {AttackBase} from "./AttackBase.sol";
+
+/// @notice Dust extraction (Balancer 2025 style): many tiny operations, each rounding a unit the attacker's way,
+///         add up. Defence: in-kind amounts are pulled rounded UP and paid rounded DOWN, fees rounded up, deposits
+///         priced against NAV rounded up: every rounding favours the vault, so repetition only loses.
+/// @dev Fees are zero here (worst case: fees would hide a rounding leak).
+contract DustAttackTest is AttackBase {
+    IndexVault internal vault;
+
+    function setUp() public override {
+        super.setUp();
+        vault = _createVault(3);
+        _deposit(vault, alice, 100_000e6);
+        vm.startPrank(manager);
+        vault.setMintFee(0);
+        vault.setBurnFee(0);
+        vault.setManagementFee(0);
+        vault.setMinDeposit(0);
+        vm.stopPrank();
+    }
+
+    /// @dev The attacker's holdings of every basket token and USDT.
+    function _holdings() internal view returns (uint256[] memory h) {
+        h = new uint256[](4);
+        for (uint256 i; i < 3; ++i) {
+            h[i] = IERC20(constituents[i]).balanceOf(attacker);
+        }
+        h[3] = usdt.balanceOf(attacker);
+    }
+
+    /// Attack: 200 in-kind round trips of a tiny share amount, each hoping the payout rounds up. Outcome: the attacker
+    /// ends with no more of ANY token than it started with (token by token, not just in value).
+    function testFuzz_dust_tinyInKindRoundTrips_neverGainAnyToken(uint256 shares) public {
+        shares = bound(shares, 1, 1e14); // up to 1e-4 share
+        _fundInKind(vault, attacker, shares * 200);
+        uint256[] memory start = _holdings();
+        vm.startPrank(attacker);
+        for (uint256 i; i < 3; ++i) {
+            IERC20(constituents[i]).approve(address(vault), type(uint256).max);
+        }
+        for (uint256 k; k < 200; ++k) {
+            try vault.depositInKind(shares, attacker) {
+                vault.redeemInKind(vault.balanceOf(attacker), attacker, attacker);
+            } catch {
+                break; // ran out of funded basket: fine, rounding up made it cost more than planned
+            }
+        }
+        vm.stopPrank();
+        uint256[] memory end = _holdings();
+        for (uint256 i; i < 4; ++i) {
+            assertLe(end[i], start[i], "no token gained");
+        }
+    }
+
+    /// Attack: redeem one share unit at a time: each payout rounds down, so the attacker's 1,000 tiny redemptions
+    /// pay no more than one redemption of the same total.
+    function test_dust_manyTinyRedeemsInKind_payNoMoreThanOne() public {
+        uint256 shares = _deposit(vault, attacker, 1000e6);
+        uint256 unit = shares / 1_000_000; // many small slices
+        uint256 snap = vm.snapshotState();
+        vm.startPrank(attacker);
+        uint256[] memory once = vault.redeemInKind(unit * 1000, attacker, attacker);
+        vm.stopPrank();
+        vm.revertToState(snap);
+        uint256[] memory sum = new uint256[](4);
+        vm.startPrank(attacker);
+        for (uint256 k; k < 1000; ++k) {
+            uint256[] memory out = vault.redeemInKind(unit, attacker, attacker);
+            for (uint256 i; i < 4; ++i) {
+                sum[i] += out[i];
+            }
+        }
+        vm.stopPrank();
+        for (uint256 i; i < 4; ++i) {
+            assertLe(sum[i], once[i], "slicing never pays more");
+        }
+    }
+
+    /// Attack: many minimum-size USDT deposits then one redeem, hoping per-deposit rounding adds up in the attacker's
+    /// favour. Outcome: the attacker gets back less USDT than it put in.
+    function test_dust_manySmallUsdtDeposits_neverProfit() public {
+        uint256 total;
+        for (uint256 k; k < 30; ++k) {
+            _deposit(vault, attacker, 1e6);
+            total += 1e6;
+        }
+        uint256 shares = vault.balanceOf(attacker);
+        vm.prank(attacker);
+        uint256 out = vault.redeem(shares, attacker, attacker);
+        assertLt(out, total, "no profit from repetition");
+    }
+
+    /// Attack: tiny in-kind deposits whose pro-rata amounts round to zero for some token (mint shares without paying
+    /// that token). Outcome: amounts are rounded up, so every non-empty token costs at least one unit.
+    function test_dust_tinyInKindDepositPaysAtLeastOneUnitOfEachToken() public {
+        uint256[] memory amounts = vault.previewDepositInKind(1);
+        for (uint256 i; i < 3; ++i) {
+            assertGe(amounts[i], 1, "rounded up to a whole unit");
+        }
+    }
+}
