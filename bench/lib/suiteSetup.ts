@@ -1,0 +1,53 @@
+// Shared setup of the slippage and sandwich suites: the protocol on the suite's local chain and a seeded vault.
+import { BaseError, ContractFunctionRevertedError, type Address } from "viem";
+import type { LocalChain } from "../../sdk/localChain";
+import { benchEnvOf } from "./localEnv";
+import type { BenchEnv, BenchToken } from "./env";
+import {
+  DEFAULT_BENCH_PARAMS,
+  createVault,
+  deployProtocol,
+  depositUsdt,
+  fundForDeposit,
+  type BenchVaultParams,
+  type ProtocolDeployment,
+} from "./vault";
+
+/** VaultFixture's defaults: 1 % per-swap bound. */
+export const SUITE_PARAMS: BenchVaultParams = { ...DEFAULT_BENCH_PARAMS, maxSlippageBps: 100 };
+export const USDT = (usd: number): bigint => BigInt(usd) * 1_000_000n;
+
+export interface SeededVault {
+  env: BenchEnv;
+  protocol: ProtocolDeployment;
+  vault: Address;
+  tokens: BenchToken[];
+}
+
+/** Deploys the protocol, creates a vault over the first `n` constituents and seeds it with $10k from wallet 1. */
+export async function seededVault(chain: LocalChain, n: number, params: BenchVaultParams = SUITE_PARAMS): Promise<SeededVault> {
+  const env = benchEnvOf(chain);
+  const protocol = await deployProtocol(env);
+  const tokens = env.market.constituents.slice(0, n);
+  const vault = await createVault(env, protocol, tokens, params);
+  const seeder = env.wallets[1]!;
+  await fundForDeposit(env, vault, seeder, USDT(10_000));
+  await depositUsdt(env, vault, seeder, USDT(10_000));
+  return { env, protocol, vault, tokens };
+}
+
+/** The custom error a viem call reverted with (walks to the root revert). */
+export function revertOf(error: unknown): { errorName?: string; args: readonly unknown[] } | undefined {
+  if (!(error instanceof BaseError)) return undefined;
+  const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (!(revert instanceof ContractFunctionRevertedError)) return undefined;
+  return { errorName: revert.data?.errorName, args: (revert.data?.args ?? []) as readonly unknown[] };
+}
+
+/** Pins the next block's timestamp {s} to latest + `ahead` and returns it. */
+export async function pinNextTimestamp(env: BenchEnv, ahead = 60n): Promise<bigint> {
+  const latest = await env.publicClient.getBlock();
+  const t = latest.timestamp + ahead;
+  await env.testClient.setNextBlockTimestamp({ timestamp: t });
+  return t;
+}
