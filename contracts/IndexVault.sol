@@ -26,7 +26,6 @@ import {OracleLib} from "./libraries/OracleLib.sol";
 import {UniswapV3SwapLib} from "./libraries/UniswapV3SwapLib.sol";
 import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
 import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
-import {IIndexVaultRebalancer} from "./interfaces/IIndexVaultRebalancer.sol";
 
 /// @title IndexVault
 /// @notice An index fund as an ERC-4626 vault over USDT: deposits buy the basket on Uniswap V3, redemptions sell it,
@@ -60,10 +59,6 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     /// @dev Stateless configuration logic, reached by DELEGATECALL (see `IIndexVaultConfigurator`).
     address internal immutable _CONFIGURATOR;
 
-    /// @dev Stateless rebalancing and composition logic, reached by DELEGATECALL from `fallback` (see
-    ///      `IIndexVaultRebalancer`).
-    address internal immutable _REBALANCER;
-
     // ---------------------------------------------------------------------------------------------------------------
     // Storage: everything lives in the `VaultStorageLib` namespace (shared with the configurator)
     // ---------------------------------------------------------------------------------------------------------------
@@ -73,16 +68,13 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @param configurator The configuration logic (DELEGATECALL target); it fixes USDT and the Uniswap V3 factory.
-    /// @param rebalancer The rebalancing module (`IndexVaultRebalancer`, DELEGATECALL target of `fallback`), deployed
-    ///        with the same configurator.
-    constructor(IIndexVaultConfigurator configurator, address rebalancer)
+    constructor(IIndexVaultConfigurator configurator)
         IndexVaultBase(IERC20(configurator.usdt()))
         ERC4626(IERC20(configurator.usdt()))
         ERC20("", "")
     {
         _DECIMALS_OFFSET = ConstantsLib.SHARE_DECIMALS - _USDT_DECIMALS;
         _CONFIGURATOR = address(configurator);
-        _REBALANCER = rebalancer;
         _disableInitializers();
     }
 
@@ -119,9 +111,14 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     ///         mints shares for the Chainlink value received against NAV before the deposit.
     /// @dev shares = valueIn × (supply + 10^offset) / (navBefore + 1), rounded down (OpenZeppelin's virtual shares).
     ///      Reverts when paused, rebalancing, below the minimum deposit, on an invalid price, or when a swap returns
-    ///      less than its Chainlink value less `maxSlippageBps`.
+    ///      less than its Chainlink value less `maxSlippageBps` and a rounding tolerance.
     /// @inheritdoc ERC4626
-    function deposit(uint256 assets, address receiver) public override(ERC4626, IERC4626) nonReentrant returns (uint256) {
+    function deposit(uint256 assets, address receiver)
+        public
+        override(ERC4626, IERC4626)
+        nonReentrant
+        returns (uint256)
+    {
         return _depositUsdt(assets, receiver, 0);
     }
 
@@ -147,7 +144,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     /// @notice Burns `shares`, sells the pro-rata constituents (rounded down) on Uniswap V3, adds the pro-rata idle
     ///         USDT, takes the burn fee and pays the rest to `receiver`.
     /// @dev Reverts when paused, rebalancing, on an invalid price, or when a swap returns less than its Chainlink value
-    ///      less `maxSlippageBps`. `redeemInKind` is the exit that needs none of these.
+    ///      less `maxSlippageBps` and a rounding tolerance. `redeemInKind` is the exit that needs none of these.
     /// @inheritdoc ERC4626
     function redeem(uint256 shares, address receiver, address owner)
         public
@@ -222,11 +219,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IIndexVault
-    function depositInKind(uint256 shares, address receiver)
-        external
-        nonReentrant
-        returns (uint256[] memory amounts)
-    {
+    function depositInKind(uint256 shares, address receiver) external nonReentrant returns (uint256[] memory amounts) {
         _checkNotPaused(ConstantsLib.PAUSE_DEPOSIT_IN_KIND);
         if (receiver == address(0)) revert IndexVault__ZeroAddress();
         if (shares == 0) revert IndexVault__ZeroAmount();
@@ -269,7 +262,9 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
 
         uint256 n = amounts.length - 1;
         for (uint256 i; i <= n; ++i) {
-            if (amounts[i] != 0) _pushOrDefer(i == n ? address(_USDT) : _s().constituents[i].token, receiver, amounts[i]);
+            if (amounts[i] != 0) {
+                _pushOrDefer(i == n ? address(_USDT) : _s().constituents[i].token, receiver, amounts[i]);
+            }
         }
         emit RedeemedInKind(msg.sender, receiver, owner, shares, feeShares, amounts);
     }
@@ -414,7 +409,8 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         uint256 keepBps = ConstantsLib.BPS - _s().params.maxSlippageBps;
         uint256 valueFloor;
         for (uint256 i; i < amountsIn.length; ++i) {
-            valueFloor += amountsIn[i] * keepBps / ConstantsLib.BPS;
+            // The deposit accepts one unit of the token less than the floor (see `_buyBasket`): value it up.
+            valueFloor += _sub0(_buyFloor(amountsIn[i], keepBps), _value(i, 1, s, Math.Rounding.Ceil));
         }
         return valueFloor.mulDiv(_effectiveSupply() + 10 ** _DECIMALS_OFFSET, navBefore + 1, Math.Rounding.Floor);
     }
@@ -431,7 +427,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         uint256 proceeds = s.idle.mulDiv(shares, supply);
         for (uint256 i; i < s.balances.length; ++i) {
             uint256 amount = s.balances[i].mulDiv(shares, supply);
-            proceeds += _value(i, amount, s, Math.Rounding.Floor) * keepBps / ConstantsLib.BPS;
+            if (amount != 0) proceeds += _sellFloor(_value(i, amount, s, Math.Rounding.Floor), amount, keepBps);
         }
         return proceeds - _fee(proceeds, _s().params.burnFeeBps);
     }
@@ -617,25 +613,23 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
 
     /// @notice How a deposit's net USDT is split across constituents: by target weight, the last leg taking the
     ///         remainder so the split sums to exactly `net` (no USDT dust).
-    /// @dev Flow-aware: the most underweight constituents are filled first (water-filling against the post-deposit
-    ///      NAV, `RebalancePlanLib.splitDeposit`, computed by the rebalancer module as a pure call), so deposits shrink
-    ///      drift; it equals the target split when the basket is on target. What the depositor is owed does not
-    ///      depend on the split: shares are minted for the Chainlink value received.
+    /// @dev The hook a flow-aware allocation (buying the most underweight constituents first) replaces.
     /// @param net {USDT units} USDT to spend.
-    /// @return amountsIn {USDT units} Per constituent, summing to exactly `net`.
-    function _allocation(uint256 net, Snapshot memory s) internal view virtual returns (uint256[] memory amountsIn) {
-        uint256 n = s.balances.length;
-        uint256[] memory targets = new uint256[](n); // {bps}
-        for (uint256 i; i < n; ++i) {
-            targets[i] = _s().constituents[i].targetWeightBps;
+    /// @return amountsIn {USDT units} Per constituent.
+    function _allocation(uint256 net, Snapshot memory) internal view virtual returns (uint256[] memory amountsIn) {
+        uint256 n = _s().constituents.length;
+        amountsIn = new uint256[](n);
+        uint256 remaining = net;
+        for (uint256 i; i + 1 < n; ++i) {
+            uint256 amountIn = net * _s().constituents[i].targetWeightBps / ConstantsLib.BPS;
+            amountsIn[i] = amountIn;
+            remaining -= amountIn;
         }
-        return IIndexVaultRebalancer(_REBALANCER).depositAllocation(
-            _constituentValues(s, Math.Rounding.Floor), targets, net
-        );
+        amountsIn[n - 1] = remaining;
     }
 
     /// @dev Buys each constituent with `amountsIn` USDT; each route must return at least the Chainlink value of its
-    ///      input less `maxSlippageBps`. Received amounts are measured by balance change and valued at `s`.
+    ///      input less `maxSlippageBps` and a rounding tolerance. Received amounts are measured by balance change and valued at `s`.
     /// @return valueIn {USDT units} Σ Chainlink value of what was received, each rounded down.
     function _buyBasket(uint256[] memory amountsIn, Snapshot memory s) internal returns (uint256 valueIn) {
         uint256 keepBps = ConstantsLib.BPS - _s().params.maxSlippageBps;
@@ -643,11 +637,17 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
             uint256 amountIn = amountsIn[i];
             if (amountIn == 0) continue;
             VaultStorageLib.Constituent storage c = _s().constituents[i];
-            // {USDT units} the least the leg may be worth, then the token amount worth it, rounded up.
-            uint256 floorValue = amountIn * keepBps / ConstantsLib.BPS;
+            // The least the leg may be worth {USDT units}, as a token amount rounded up, less one unit of the token
+            // for the pool's rounding.
             uint256 minOut = OracleLib.fromUsdt(
-                floorValue, s.prices[i], c.tokenDecimals, s.usdtPrice, _USDT_DECIMALS, Math.Rounding.Ceil
+                _buyFloor(amountIn, keepBps),
+                s.prices[i],
+                c.tokenDecimals,
+                s.usdtPrice,
+                _USDT_DECIMALS,
+                Math.Rounding.Ceil
             );
+            minOut = _sub0(minOut, 1);
             _swapExactIn(c, true, amountIn, minOut);
             uint256 received = _held(c.token) - s.balances[i];
             valueIn += _value(i, received, s, Math.Rounding.Floor);
@@ -655,14 +655,14 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     }
 
     /// @dev Sells `shares / supply` of every constituent (rounded down) for USDT; each route must return at least the
-    ///      Chainlink value of its input less `maxSlippageBps`.
+    ///      Chainlink value of its input less `maxSlippageBps` and a rounding tolerance.
     /// @return sold {USDT units} USDT received, measured by balance change.
     function _sellBasket(uint256 shares, uint256 supply, Snapshot memory s) internal returns (uint256 sold) {
         uint256 keepBps = ConstantsLib.BPS - _s().params.maxSlippageBps;
         for (uint256 i; i < s.balances.length; ++i) {
             uint256 amountIn = s.balances[i].mulDiv(shares, supply);
             if (amountIn == 0) continue;
-            uint256 minOut = _value(i, amountIn, s, Math.Rounding.Floor) * keepBps / ConstantsLib.BPS;
+            uint256 minOut = _sellFloor(_value(i, amountIn, s, Math.Rounding.Floor), amountIn, keepBps);
             _swapExactIn(_s().constituents[i], false, amountIn, minOut);
         }
         sold = _held(address(_USDT)) - s.idle;
@@ -671,6 +671,32 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     // ---------------------------------------------------------------------------------------------------------------
     // Internal: valuation
     // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev {USDT units} The least a buy leg of `amountIn` USDT may be worth: amountIn × (1 − maxSlippage) less one cent.
+    ///      `_buyBasket` then accepts one unit of the token less than that value. Why the absolute tolerance: a
+    ///      Uniswap V3 hop rounds by up to one unit of its input and output, which on a tiny leg, or a token with few
+    ///      decimals and a high price, exceeds any bps bound. A sandwich can take at most maxSlippage plus one cent
+    ///      plus one token unit from a leg.
+    function _buyFloor(uint256 amountIn, uint256 keepBps) internal view returns (uint256) {
+        return _sub0(amountIn * keepBps / ConstantsLib.BPS, _swapDust());
+    }
+
+    /// @dev {USDT units} The least a sell leg of `amountIn` tokens worth `value` may return: value × (1 − maxSlippage)
+    ///      less one cent and less the value of one unit of the token, bounded above by ⌈(value + 1) / amountIn⌉
+    ///      (same reason as `_buyFloor`). `previewRedeem` uses the same function, so it stays a floor.
+    function _sellFloor(uint256 value, uint256 amountIn, uint256 keepBps) internal view returns (uint256) {
+        return _sub0(value * keepBps / ConstantsLib.BPS, _swapDust() + Math.ceilDiv(value + 1, amountIn));
+    }
+
+    /// @dev {USDT units} One cent: the absolute part of every leg's rounding tolerance.
+    function _swapDust() internal view returns (uint256) {
+        return 10 ** _USDT_DECIMALS / ConstantsLib.SWAP_DUST_DIVISOR;
+    }
+
+    /// @dev max(a − b, 0).
+    function _sub0(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a > b ? a - b : 0;
+    }
 
     /// @dev Pro-rata amounts of every constituent then USDT for `shares` out of `supply`; `any` if one is non-zero.
     function _proRata(uint256 shares, uint256 supply, Math.Rounding rounding)
@@ -789,20 +815,6 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     // ---------------------------------------------------------------------------------------------------------------
     // Internal: configuration
     // ---------------------------------------------------------------------------------------------------------------
-
-    /// @notice Every selector the vault does not implement runs in the rebalancer module (DELEGATECALL, same
-    ///         storage), which checks its own roles: see `IIndexVaultRebalancer`. Rejects ETH.
-    fallback() external {
-        address rebalancer = _REBALANCER;
-        // Not "memory-safe": it overwrites memory from 0, which is fine because it never returns to Solidity code.
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), rebalancer, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) { revert(0, returndatasize()) }
-            return(0, returndatasize())
-        }
-    }
 
     /// @dev Runs this call's calldata in the configurator (same function signature) against this vault's storage,
     ///      bubbling its revert. Callers check roles (or `initializer`) first.

@@ -26,7 +26,7 @@ struct VaultParams {
     uint16 mintFeeBps; // {bps} of each deposit
     uint16 burnFeeBps; // {bps} of each redemption
     uint16 managementFeeBps; // {bps per year} streamed by minting shares
-    uint16 maxSlippageBps; // {bps} every swap must return at least its Chainlink value less this
+    uint16 maxSlippageBps; // {bps} every swap returns at least its Chainlink value less this (and a rounding tolerance)
     uint96 minDeposit; // {USDT units} smallest USDT deposit
     address usdtFeed; // Chainlink USDT/USD aggregator (proxy)
     uint32 usdtHeartbeat; // {s}
@@ -153,7 +153,7 @@ interface IIndexVault is IERC4626, IUniswapV3SwapCallback {
     /// @param slippageBps {bps} The rejected bound.
     error IndexVault__InvalidSlippage(uint256 slippageBps);
 
-    /// @notice A swap route returned less than its Chainlink value less `maxSlippageBps`.
+    /// @notice A swap route returned less than its Chainlink value less `maxSlippageBps` and a rounding tolerance.
     /// @param tokenOut The route's output token.
     /// @param amountOut {tokOut units} What the route returned.
     /// @param minAmountOut {tokOut units} The oracle-derived floor.

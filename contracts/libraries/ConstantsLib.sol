@@ -28,6 +28,10 @@ library ConstantsLib {
     ///         take while still covering the 1 % fee tier plus the price impact of a sane trade.
     uint256 internal constant MAX_SLIPPAGE_BPS = 500;
 
+    /// @notice {1} A swap leg may lose one USDT unit ÷ this (one cent) beyond `maxSlippageBps`, plus one unit of the
+    ///         constituent: Uniswap rounds each hop by a unit, which on a dust leg exceeds any bps bound.
+    uint256 internal constant SWAP_DUST_DIVISOR = 100;
+
     /// @notice {s} One year for the management fee (365 days; the annual rate is exact over this period).
     uint256 internal constant YEAR = 365 days;
 
