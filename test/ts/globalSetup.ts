@@ -45,9 +45,7 @@ export default function setup(project: TestProject): () => Promise<void> {
     }
     // The market file is written last: its presence means "ready".
     writeAtomic(join(dir, READY_FILES.market), JSON.stringify(market, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
-    if (process.env.LOCAL_CHAIN_TIMING === "1") {
-      console.log(`[localChain] market ready in ${(performance.now() - started).toFixed(0)} ms`);
-    }
+    console.log(`[localChain] local market ready in ${(performance.now() - started).toFixed(0)} ms`);
   })().catch((error: unknown) => {
     writeAtomic(join(dir, READY_FILES.error), error instanceof Error ? (error.stack ?? error.message) : String(error));
   });
