@@ -110,12 +110,50 @@ export function configNameForChain(chainId: number): string {
 }
 
 /**
+ * The market file written by the benchmark engineer (config/mainnet.json): real addresses with routes as symbol lists.
+ * Converted to `market: { kind: "external", ... }`.
+ */
+const BenchMarketSchema = z
+  .object({
+    uniswapV3: z.object({ factory: address, swapRouter: address, quoterV2: address }).passthrough(),
+    usdt: z.object({ address, decimals: z.literal(6), feed: address, heartbeat }).passthrough(),
+    constituents: z.array(
+      z
+        .object({ symbol: z.string(), address, decimals: z.number().int(), feed: address, heartbeat, route: z.array(z.string()).min(2), fees: z.array(feeTier).min(1) })
+        .passthrough(),
+    ),
+  })
+  .passthrough();
+
+function fromBenchMarket(json: z.infer<typeof BenchMarketSchema>): z.input<typeof ExternalMarketSchema> {
+  return {
+    kind: "external",
+    uniswapFactory: json.uniswapV3.factory,
+    swapRouter: json.uniswapV3.swapRouter,
+    quoterV2: json.uniswapV3.quoterV2,
+    usdt: { address: json.usdt.address, decimals: 6, feed: json.usdt.feed, heartbeat: json.usdt.heartbeat },
+    tokens: Object.fromEntries(
+      json.constituents.map((c) => [c.symbol, { address: c.address, decimals: c.decimals, feed: c.feed, heartbeat: c.heartbeat, route: { path: c.route, fees: c.fees } }]),
+    ),
+  };
+}
+
+/**
  * Loads and validates a deployment config. `DEPLOY_CONFIG=<file>` overrides the choice by chain id.
+ * A file that only describes a market (config/mainnet.json, shared with the benchmarks) takes its deployment
+ * parameters (roles, defaults, indexes) from the sibling `<name>.indexes.json`.
  * @param root The repository root (config/ lives there).
  */
 export function loadDeployConfig(root: string, chainId: number, file: string | undefined = process.env.DEPLOY_CONFIG): DeployConfig {
   const path = file !== undefined && file !== "" ? file : join(root, "config", `${configNameForChain(chainId)}.json`);
-  const result = DeployConfigSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+  let json = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  const bench = json.market === undefined ? BenchMarketSchema.safeParse(json) : undefined;
+  if (bench?.success === true) json = { $comment: json.$comment, network: json.network ?? "mainnet", market: fromBenchMarket(bench.data) };
+  if (json.indexes === undefined) {
+    const paramsPath = path.replace(/\.json$/, ".indexes.json");
+    json = { ...(JSON.parse(readFileSync(paramsPath, "utf8")) as Record<string, unknown>), ...json };
+  }
+  const result = DeployConfigSchema.safeParse(json);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
     throw new Error(`invalid deployment config ${path}:\n  - ${issues.join("\n  - ")}`);

@@ -1,0 +1,198 @@
+// Turns a failed call into a sentence a wallet user understands. Revert data is decoded against every custom error of
+// our generated ABIs (vault, rebalancer module, configurator, factory, oracle library, local-market mocks, OpenZeppelin
+// errors they inherit), then explained by the table below; an error without an entry still shows its name and
+// arguments.
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  decodeErrorResult,
+  formatUnits,
+  toFunctionSelector,
+  type Abi,
+  type Hex,
+} from "viem";
+import { abis } from "../sdk/generated/abis";
+
+type AbiError = Extract<Abi[number], { type: "error" }>;
+
+/** Every custom error of the generated ABIs, once per selector. */
+export const allErrorsAbi: Abi = (() => {
+  const seen = new Map<string, AbiError>();
+  for (const abi of Object.values(abis) as readonly Abi[]) {
+    for (const item of abi) {
+      if (item.type !== "error") continue;
+      const signature = `${item.name}(${item.inputs.map((i) => i.type).join(",")})`;
+      const selector = toFunctionSelector(signature);
+      if (!seen.has(selector)) seen.set(selector, item);
+    }
+  }
+  return [...seen.values()];
+})();
+
+export interface DecodedRevert {
+  /** e.g. "IndexVault__InsufficientShares"; undefined when the data matched no known error. */
+  name?: string;
+  args: readonly unknown[];
+  /** One sentence for a human. */
+  message: string;
+  /** Raw revert data, when the node returned some. */
+  data?: Hex;
+}
+
+const usdt = (v: unknown): string => `${formatUnits(v as bigint, 6)} USDT`;
+const shares = (v: unknown): string => `${formatUnits(v as bigint, 18)} shares`;
+const bps = (v: unknown): string => `${Number(v as bigint) / 100} %`;
+const time = (v: unknown): string => new Date(Number(v as bigint) * 1000).toISOString();
+const PAUSE_FLAGS: Record<number, string> = { 1: "USDT deposits", 2: "in-kind deposits", 4: "USDT redemptions" };
+
+/** Explanations by error name; `a` are the decoded arguments in ABI order. */
+export const ERROR_MESSAGES: Record<string, (a: readonly unknown[]) => string> = {
+  // IndexVault: wallet paths
+  IndexVault__ZeroAddress: () => "an address argument is zero",
+  IndexVault__ZeroAmount: () => "the amount must be greater than zero",
+  IndexVault__ZeroShares: (a) => `a deposit of ${usdt(a[0])} would mint no shares`,
+  IndexVault__DepositTooSmall: (a) => `deposit of ${usdt(a[0])} is below the vault's minimum of ${usdt(a[1])}`,
+  IndexVault__InsufficientShares: (a) =>
+    `the deposit would mint ${shares(a[0])}, fewer than your minimum of ${shares(a[1])}: prices moved beyond your slippage bound (raise --slippage or retry)`,
+  IndexVault__InsufficientAssets: (a) =>
+    `the redemption would pay ${usdt(a[0])}, less than your minimum of ${usdt(a[1])}: prices moved beyond your slippage bound (raise --slippage or retry)`,
+  IndexVault__DeadlineExpired: (a) => `the transaction arrived after its deadline (${time(a[0])}, block time ${time(a[1])}): retry with a longer --deadline`,
+  IndexVault__Paused: (a) => `${PAUSE_FLAGS[Number(a[0])] ?? `entry point (flag ${String(a[0])})`} are paused by the guardian; redeem-in-kind always works`,
+  IndexVault__RebalanceInProgress: () => "a multi-step rebalance is in flight: USDT deposits and redemptions wait for it (redeem-in-kind works now)",
+  IndexVault__EmptyVault: () => "the vault holds nothing yet: an in-kind deposit needs an existing basket",
+  IndexVault__ExactOutputUnsupported: () => "mint/withdraw (exact output) are not supported: use deposit and redeem",
+  IndexVault__TransferShortfall: (a) => `token ${String(a[0])} delivered ${String(a[2])} units instead of ${String(a[1])} (fee on transfer?)`,
+  IndexVault__NothingToClaim: (a) => `nothing deferred for ${String(a[0])} in token ${String(a[1])}`,
+  IndexVault__FeeTooHigh: (a) => `fee ${bps(a[0])} is above its cap of ${bps(a[1])}`,
+  IndexVault__InvalidSlippage: (a) => `slippage bound ${bps(a[0])} is zero or above the cap`,
+  IndexVault__SwapOutputTooLow: (a) =>
+    `a swap into ${String(a[0])} returned ${String(a[1])} units, below the oracle floor of ${String(a[2])}: the pool price is away from Chainlink (thin liquidity or a moved market); try a smaller amount`,
+  IndexVault__PartialFill: (a) => `pool ${String(a[0])} ran out of liquidity (consumed ${String(a[2])} of ${String(a[1])}): try a smaller amount`,
+  IndexVault__UnauthorizedCallback: (a) => `swap callback from ${String(a[0])}, which is not the pool being traded`,
+  IndexVault__CallbackOverpayment: (a) => `pool ${String(a[0])} asked for more than the exact input`,
+  IndexVault__InvalidConstituentCount: (a) => `${String(a[0])} constituents is not a valid basket size`,
+  IndexVault__InvalidIndex: (a) => `constituent index ${String(a[0])} is past the end of the basket (${String(a[1])} constituents)`,
+  IndexVault__InvalidConstituent: (a) => `token ${String(a[0])} cannot be a constituent (zero, USDT itself, or listed twice)`,
+  IndexVault__UnsupportedToken: (a) => `token ${String(a[0])} has unsupported decimals`,
+  IndexVault__InvalidWeights: (a) => `target weights must be positive and sum to 100 % (got ${bps(a[0])})`,
+  IndexVault__InvalidRoute: (a) => `the swap route of ${String(a[0])} is malformed`,
+  IndexVault__PoolNotFound: (a) => `no Uniswap V3 pool for ${String(a[0])}/${String(a[1])} at fee ${String(a[2])}`,
+  IndexVaultConfigurator__DelegateCallOnly: () => "the configurator module only runs inside a vault",
+  // Factory
+  IndexFactory__InvalidImplementation: (a) => `implementation ${String(a[0])} has no code`,
+  IndexFactory__LengthMismatch: (a) => `${String(a[0])} constituents but ${String(a[1])} probe amounts`,
+  IndexFactory__ProbeTooSmall: (a) => `probe amount ${String(a[1])} of ${String(a[0])} is below ${String(a[2])}`,
+  IndexFactory__FeeOnTransfer: (a) => `token ${String(a[0])} charges a transfer fee (sent ${String(a[1])}, moved ${String(a[2])}): not supported`,
+  // Oracle
+  Oracle__FeedUnavailable: (a) => `Chainlink feed ${String(a[0])} did not answer`,
+  Oracle__InvalidAnswer: (a) => `Chainlink feed ${String(a[0])} answered a non-positive price (${String(a[1])})`,
+  Oracle__IncompleteRound: (a) => `Chainlink feed ${String(a[0])} is mid-round (round ${String(a[1])}, answered in ${String(a[2])})`,
+  Oracle__FutureTimestamp: (a) => `Chainlink feed ${String(a[0])} is stamped in the future`,
+  Oracle__StalePrice: (a) =>
+    `Chainlink feed ${String(a[0])} is stale: updated ${time(a[1])}, heartbeat ${String(a[2])} s: USDT paths wait for a fresh price (redeem-in-kind works now)`,
+  Oracle__SequencerDown: (a) => `the L2 sequencer (${String(a[0])}) is down`,
+  Oracle__GracePeriodNotOver: (a) => `the L2 sequencer restarted recently: prices are trusted again after its ${String(a[2])} s grace period`,
+  Oracle__InvalidHeartbeat: (a) => `heartbeat ${String(a[1])} s of feed ${String(a[0])} is out of bounds`,
+  Oracle__InvalidGracePeriod: (a) => `grace period ${String(a[0])} s is out of bounds`,
+  Oracle__UnsupportedDecimals: (a) => `${String(a[0])} reports unsupported decimals (${String(a[1])})`,
+  // Rebalancing module (errors surface at the vault's address)
+  IndexVaultRebalancer__DelegateCallOnly: () => "the rebalancer module only runs inside a vault",
+  IndexVaultRebalancer__Unauthorized: (a) => `${String(a[0])} lacks the role needed for this call`,
+  IndexVaultRebalancer__NotDue: (a) => `no rebalance is due: drift ${bps(a[0])} is under the threshold of ${bps(a[1])}`,
+  IndexVaultRebalancer__Cooldown: (a) => `the rebalance cooldown ends at ${time(a[0])}`,
+  IndexVaultRebalancer__GracePeriodNotOver: (a) =>
+    Number(a[0] as bigint) === 0 ? "drift was never flagged: call pokeDrift first" : `anyone may rebalance from ${time(a[0])}`,
+  IndexVaultRebalancer__OneStepPerBlock: () => "a rebalance step already ran in this block",
+  IndexVaultRebalancer__NothingToTrade: () => "every planned trade is below the minimum trade value",
+  IndexVaultRebalancer__DriftNotReduced: () => "the rebalance step would not reduce drift",
+  IndexVaultRebalancer__LossTooHigh: (a) => `the rebalance would lose ${usdt(a[0])} to trading, more than the bound of ${usdt(a[1])}`,
+  IndexVaultRebalancer__NotRebalancing: () => "no multi-step rebalance is in flight",
+  IndexVaultRebalancer__NotTimedOut: (a) => `the rebalance times out at ${time(a[0])}`,
+  IndexVaultRebalancer__InvalidConfig: (a) => `rebalance parameter ${String(a[0])} = ${String(a[1])} is out of bounds`,
+  IndexVaultRebalancer__ProposalPending: (a) => `a composition change is already pending (executable ${time(a[0])})`,
+  IndexVaultRebalancer__NoProposal: () => "no composition change is pending",
+  IndexVaultRebalancer__ProposalNotReady: (a) => `the composition change is executable from ${time(a[0])}`,
+  IndexVaultRebalancer__InvalidTargets: (a) => `${String(a[0])} targets summing to ${bps(a[1])}: one per constituent, summing to 100 %`,
+  IndexVaultRebalancer__InvalidUpkeep: (a) => `unknown upkeep action ${String(a[0])}`,
+  // OpenZeppelin (shares are the vault's ERC-20)
+  ERC20InsufficientBalance: (a) => `${String(a[0])} holds ${String(a[1])} units, ${String(a[2])} needed`,
+  ERC20InsufficientAllowance: (a) => `allowance of ${String(a[0])} is ${String(a[1])} units, ${String(a[2])} needed`,
+  ERC20InvalidApprover: (a) => `invalid approver ${String(a[0])}`,
+  ERC20InvalidReceiver: (a) => `invalid receiver ${String(a[0])}`,
+  ERC20InvalidSender: (a) => `invalid sender ${String(a[0])}`,
+  ERC20InvalidSpender: (a) => `invalid spender ${String(a[0])}`,
+  ERC4626ExceededMaxDeposit: (a) => `deposit of ${usdt(a[1])} exceeds the maximum of ${usdt(a[2])} (paused, rebalancing or no valid price)`,
+  ERC4626ExceededMaxMint: () => "mint is not supported: use deposit",
+  ERC4626ExceededMaxRedeem: (a) => `redeeming ${shares(a[1])} exceeds the maximum of ${shares(a[2])} (your balance, or 0 while paused/rebalancing/no valid price)`,
+  ERC4626ExceededMaxWithdraw: () => "withdraw is not supported: use redeem",
+  AccessControlUnauthorizedAccount: (a) => `${String(a[0])} lacks role ${String(a[1])}`,
+  AccessControlBadConfirmation: () => "role renouncement must be confirmed by the account itself",
+  ReentrancyGuardReentrantCall: () => "reentrant call refused",
+  SafeERC20FailedOperation: (a) => `token ${String(a[0])} refused a transfer`,
+  InvalidInitialization: () => "already initialised",
+  NotInitializing: () => "not initialising",
+  FailedDeployment: () => "clone deployment failed",
+  InsufficientBalance: (a) => `balance ${String(a[0])} is below ${String(a[1])}`,
+  SafeCastOverflowedIntToUint: (a) => `value ${String(a[0])} does not fit`,
+  SafeCastOverflowedUintToInt: (a) => `value ${String(a[0])} does not fit`,
+  // Libraries
+  DriftLib__InvalidTargetSum: (a) => `targets sum to ${bps(a[0])}, not 100 %`,
+  DriftLib__LengthMismatch: (a) => `${String(a[0])} values for ${String(a[1])} targets`,
+  RebalancePlanLib__RedemptionExceedsHoldings: (a) => `redemption of ${String(a[0])} exceeds holdings of ${String(a[1])}`,
+  // Local-market mocks (USDT keeps mainnet's quirks)
+  MockUSDT__InsufficientBalance: (a) => `USDT balance of ${String(a[0])} is ${usdt(a[1])}, ${usdt(a[2])} needed`,
+  MockUSDT__InsufficientAllowance: (a) => `USDT allowance for ${String(a[1])} is ${usdt(a[2])}, ${usdt(a[3])} needed`,
+  MockUSDT__ApproveFromNonZero: () => "USDT only changes a non-zero allowance through zero: approve 0 first",
+  MockUSDT__ZeroAddress: () => "USDT transfer to or from the zero address",
+  MockWETH9__EthTransferFailed: (a) => `sending ${String(a[1])} wei to ${String(a[0])} failed`,
+  MockAggregator__NoDataPresent: (a) => `feed has no round ${String(a[0])}`,
+  MockAggregator__NotUpdater: (a) => `${String(a[0])} may not update this feed`,
+  MockAggregator__ZeroRoundId: () => "round id 0",
+  OwnableInvalidOwner: (a) => `invalid owner ${String(a[0])}`,
+  OwnableUnauthorizedAccount: (a) => `${String(a[0])} is not the owner`,
+  PriceMover__InvalidFeedAnswer: (a) => `feed of ${String(a[0])} answered ${String(a[1])}`,
+  PriceMover__InvalidPrice: (a) => `price ${String(a[0])} is invalid`,
+  PriceMover__MissedTarget: (a) => `pool ${String(a[0])} did not reach the target price`,
+  PriceMover__PoolAlreadyRegistered: (a) => `pool ${String(a[0])} is already registered`,
+  PriceMover__TargetOutOfRange: (a) => `target sqrt price ${String(a[0])} is out of range`,
+  PriceMover__UnexpectedCallback: (a) => `unexpected callback from ${String(a[0])}`,
+  PriceMover__UnknownToken: (a) => `token ${String(a[0])} is not in the local market`,
+};
+
+/** Finds revert data anywhere in a viem error chain (or a raw error carrying `data`). */
+function revertData(error: unknown): Hex | undefined {
+  if (error instanceof BaseError) {
+    const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (reverted instanceof ContractFunctionRevertedError && reverted.raw !== undefined) return reverted.raw;
+    let found: Hex | undefined;
+    error.walk((e) => {
+      const data = (e as { data?: unknown }).data;
+      if (typeof data === "string" && /^0x[0-9a-fA-F]{8,}$/.test(data)) found = data as Hex;
+      return found !== undefined;
+    });
+    return found;
+  }
+  const data = (error as { data?: unknown } | null)?.data;
+  return typeof data === "string" && data.startsWith("0x") ? (data as Hex) : undefined;
+}
+
+/** Decodes revert data against every known error. */
+export function decodeRevertData(data: Hex): DecodedRevert {
+  try {
+    const { errorName, args } = decodeErrorResult({ abi: allErrorsAbi, data });
+    const list = (args ?? []) as readonly unknown[];
+    const explain = ERROR_MESSAGES[errorName];
+    const message = explain !== undefined ? explain(list) : `${errorName}(${list.map(String).join(", ")})`;
+    return { name: errorName, args: list, message, data };
+  } catch {
+    return { args: [], message: `reverted with unknown data ${data.slice(0, 74)}`, data };
+  }
+}
+
+/** Why a call failed, for a human: the decoded custom error, else viem's short message. */
+export function explainError(error: unknown): DecodedRevert {
+  const data = revertData(error);
+  if (data !== undefined && data.length >= 10) return decodeRevertData(data);
+  if (error instanceof BaseError) return { args: [], message: error.shortMessage };
+  return { args: [], message: error instanceof Error ? error.message : String(error) };
+}
