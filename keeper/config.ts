@@ -98,11 +98,11 @@ const fileSchema = z
      * "already done", not a failure.
      */
     alreadyDoneErrors: z.array(z.string().min(1)).default([
-      "UpkeepNotNeeded",
-      "IndexVault__RebalanceNotNeeded",
-      "IndexVault__UpkeepNotNeeded",
-      "IndexVault__CooldownActive",
-      "IndexVault__DriftBelowThreshold",
+      "UpkeepNotNeeded", // the vault's trigger view said not due
+      "IndexVaultRebalancer__NotDue",
+      "IndexVaultRebalancer__Cooldown",
+      "IndexVaultRebalancer__OneStepPerBlock",
+      "IndexVaultRebalancer__NothingToTrade",
     ]),
   })
   .strict()

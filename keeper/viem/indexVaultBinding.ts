@@ -10,33 +10,34 @@
  *   vault.basket() for balances held for shareholders; when it reverts (a bad price), the raw
  *   balanceOf(vault) − totalClaimable(token) instead, so a stale feed is still reported.
  *
- * Rebalance call: Chainlink Automation's standard interface (ABI from the @chainlink/contracts
- * package): `checkUpkeep("0x")` is called without a sender (as the automation network simulates it,
- * so a `cannotExecute` guard passes); when it says an upkeep is needed, the call to make is
- * `performUpkeep(performData)`, which the adapter then simulates and estimates as the keeper.
+ *   vault.rebalanceStatus() (IIndexVaultRebalancer, served by the vault through its module): drift,
+ *   threshold, reason (UnderThreshold / Cooldown / Due / Continue / TimedOut / BelowMinTrade), cooldown
+ *   end, in-flight state; when it reverts (a bad price), vault.rebalanceConfig() for the threshold and
+ *   drift computed off-chain exactly as DriftLib does.
  *
- * PENDING (issue 4, not in the vault's ABI yet): dedicated views for the threshold, cooldown and
- * drift. Until they exist the vault reports no threshold (the keeper's configured `thresholdBps`
- * applies), no cooldown (checkUpkeep returning false covers it), and drift is computed off-chain
- * exactly as DriftLib does.
+ * Rebalance call: `rebalanceDue()` (the keeper trigger in the tendTrigger shape) gives the calldata of
+ * `rebalance()`, which the adapter simulates and estimates as the keeper (KEEPER_ROLE) before sending.
+ * Not due → "UpkeepNotNeeded" (already done / cooldown), never a send.
  */
-import automationCompatibleAbi from "@chainlink/contracts/abi/v0.8/AutomationCompatibleInterface.json";
-import { decodeFunctionResult, encodeFunctionData, erc20Abi, type Abi, type Address, type Hex, type PublicClient } from "viem";
+import { erc20Abi, type Abi, type Address, type PublicClient } from "viem";
 import {
   iIndexFactoryAbi,
   iIndexVaultAbi,
+  iIndexVaultRebalancerAbi,
   iOracleErrorsAbi,
   indexVaultAbi,
   uniswapV3PoolAbi,
 } from "../../sdk/generated/abis.js";
 import type { PreparedRebalance, VaultBinding, VaultReadout } from "./adapter.js";
 
-/** Chainlink's AutomationCompatibleInterface: checkUpkeep(bytes) → (bool, bytes), performUpkeep(bytes). */
-export const automationAbi = automationCompatibleAbi as Abi;
+/** IIndexVaultRebalancer.RebalanceReason, in declaration order. */
+export const REBALANCE_REASONS = ["UnderThreshold", "Cooldown", "Due", "Continue", "TimedOut", "BelowMinTrade"] as const;
+export type RebalanceReasonName = (typeof REBALANCE_REASONS)[number];
 
-/** Vault, oracle and library errors, for decoding reverts. */
+/** Vault, rebalancer module, oracle and library errors, for decoding reverts. */
 export const indexVaultErrorsAbi: Abi = [
   ...indexVaultAbi.filter((x) => x.type === "error"),
+  ...iIndexVaultRebalancerAbi.filter((x) => x.type === "error"),
   ...iOracleErrorsAbi.filter((x) => x.type === "error"),
 ];
 
@@ -127,6 +128,28 @@ export function createIndexVaultBinding(): VaultBinding {
         balances = held;
       }
 
+      // Rebalance state: the vault's own view; it reverts on a bad price, then only the config is read
+      // (the keeper refuses on the stale price anyway, and computes drift off-chain for the metrics).
+      const r = { address: vault, abi: iIndexVaultRebalancerAbi } as const;
+      let rebalance: Pick<VaultReadout, "rebalancing" | "thresholdBps" | "cooldownRemainingSeconds" | "drift">;
+      try {
+        const [status, block] = await Promise.all([
+          client.readContract({ ...r, functionName: "rebalanceStatus", ...at }),
+          client.getBlock({ blockNumber }),
+        ]);
+        const reason = REBALANCE_REASONS[status.reason] ?? "UnderThreshold";
+        rebalance = {
+          rebalancing: reason === "Continue",
+          thresholdBps: Number(status.thresholdBps),
+          cooldownRemainingSeconds:
+            status.cooldownEndsAt > block.timestamp ? Number(status.cooldownEndsAt - block.timestamp) : 0,
+          drift: { maxBps: Number(status.maxDeviationBps), sumBps: Number(status.sumDeviationBps) },
+        };
+      } catch {
+        const cfg = await client.readContract({ ...r, functionName: "rebalanceConfig", ...at });
+        rebalance = { rebalancing: config.rebalancing, thresholdBps: cfg.thresholdBps, cooldownRemainingSeconds: 0 };
+      }
+
       return {
         asset,
         assetDecimals,
@@ -135,31 +158,16 @@ export function createIndexVaultBinding(): VaultBinding {
         constituents,
         balances,
         idleAsset,
-        // No pause flag covers rebalancing yet (PAUSE_* guard the USDT and in-kind entry points).
+        // No pause flag covers rebalancing (PAUSE_* guard the USDT and in-kind entry points).
         paused: false,
-        rebalancing: config.rebalancing,
-        thresholdBps: 0,
-        cooldownRemainingSeconds: 0,
+        ...rebalance,
       };
     },
 
     async prepare(client, vault): Promise<PreparedRebalance> {
-      const { data: raw } = await client.call({
-        to: vault,
-        data: encodeFunctionData({ abi: automationAbi, functionName: "checkUpkeep", args: ["0x"] }),
-      });
-      if (raw === undefined || raw === "0x") throw new Error(`checkUpkeep on ${vault} returned no data`);
-      const [upkeepNeeded, performData] = decodeFunctionResult({
-        abi: automationAbi,
-        functionName: "checkUpkeep",
-        data: raw,
-      }) as readonly [boolean, Hex];
-      if (!upkeepNeeded) return { needed: false, reason: "checkUpkeep: no rebalance needed now" };
-      return {
-        needed: true,
-        performData,
-        data: encodeFunctionData({ abi: automationAbi, functionName: "performUpkeep", args: [performData] }),
-      };
+      const [due, data] = await client.readContract({ address: vault, abi: iIndexVaultRebalancerAbi, functionName: "rebalanceDue" });
+      if (!due || data === "0x") return { needed: false, reason: "rebalanceDue: no rebalance due now" };
+      return { needed: true, data, performData: data };
     },
   };
 }

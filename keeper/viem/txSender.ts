@@ -1,6 +1,7 @@
 /**
- * Sending the keeper's transactions: EIP-1559 fees capped at the configured gas-price cap, local
- * nonce tracking (one keeper process per key), confirmations awaited, and a transaction stuck
+ * Sending the keeper's transactions: EIP-1559 fees capped at the configured gas-price cap, nonces
+ * from the node's pending count (one keeper process per key) with the last unmined transaction
+ * remembered so a new send replaces it rather than queueing behind it, confirmations awaited, and a transaction stuck
  * past the timeout replaced (same nonce, fees bumped by `feeBumpPercent`) up to `maxReplacements`
  * times, never above the cap. Whichever of the original and its replacements is mined is returned.
  */
@@ -65,7 +66,6 @@ export class TxStuckError extends Error {
 }
 
 export class TxSender {
-  private nextNonce: number | undefined;
   /** The last transaction not yet seen mined: a new send reuses (replaces) its nonce. */
   private outstanding: PendingTx | undefined;
 
@@ -121,16 +121,12 @@ export class TxSender {
       };
       if (fees.maxFeePerGas > this.options.maxFeeCapWei) throw new TxStuckError(stuck.nonce, stuck.hashes);
     } else {
-      nonce = Math.max(pendingCount, this.nextNonce ?? 0);
+      // The node's pending count, not a local counter: after a reorg (or an anvil revert) a local
+      // counter would run ahead and leave our transactions stuck behind a nonce gap.
+      nonce = pendingCount;
     }
     const pending: PendingTx = { request, nonce, hashes: [...(stuck?.nonce === nonce ? stuck.hashes : [])], ...fees };
-    try {
-      pending.hashes.push(await this.broadcast(pending));
-    } catch (e) {
-      this.nextNonce = undefined; // re-read from the node next time
-      throw e;
-    }
-    this.nextNonce = nonce + 1;
+    pending.hashes.push(await this.broadcast(pending));
     this.outstanding = pending;
     return pending;
   }
