@@ -40,17 +40,22 @@ contract AccessControlAttackTest is AttackBase {
         list[2] = Privileged(abi.encodeCall(IIndexVault.setManagementFee, (1)), manager_, "setManagementFee");
         list[3] = Privileged(abi.encodeCall(IIndexVault.setMaxSlippage, (500)), manager_, "setMaxSlippage");
         list[4] = Privileged(abi.encodeCall(IIndexVault.setMinDeposit, (0)), manager_, "setMinDeposit");
-        list[5] = Privileged(abi.encodeCall(IIndexVault.setUsdtFeed, (address(usdtFeed), 86_400)), manager_, "setUsdtFeed");
-        list[6] = Privileged(abi.encodeCall(IIndexVault.setSequencerFeed, (address(0), 0)), manager_, "setSequencerFeed");
+        list[5] =
+            Privileged(abi.encodeCall(IIndexVault.setUsdtFeed, (address(usdtFeed), 86_400)), manager_, "setUsdtFeed");
+        list[6] =
+            Privileged(abi.encodeCall(IIndexVault.setSequencerFeed, (address(0), 0)), manager_, "setSequencerFeed");
         list[7] = Privileged(
             abi.encodeCall(IIndexVault.setConstituentFeed, (0, address(feedOf(constituents[0])), 3600)),
             manager_,
             "setConstituentFeed"
         );
-        list[8] = Privileged(abi.encodeCall(IIndexVault.setConstituentRoute, (0, path, fees)), manager_, "setConstituentRoute");
+        list[8] = Privileged(
+            abi.encodeCall(IIndexVault.setConstituentRoute, (0, path, fees)), manager_, "setConstituentRoute"
+        );
         list[9] = Privileged(abi.encodeCall(IIndexVault.setFeeRecipient, (attacker)), admin_, "setFeeRecipient");
         list[10] = Privileged(abi.encodeCall(IAccessControl.grantRole, (manager_, attacker)), admin_, "grantRole");
-        list[11] = Privileged(abi.encodeCall(IAccessControl.revokeRole, (vault.KEEPER_ROLE(), keeper)), admin_, "revokeRole");
+        list[11] =
+            Privileged(abi.encodeCall(IAccessControl.revokeRole, (vault.KEEPER_ROLE(), keeper)), admin_, "revokeRole");
         list[12] = Privileged(abi.encodeCall(IIndexVault.pause, (ConstantsLib.PAUSE_ALL)), guardian_, "pause");
         list[13] = Privileged(abi.encodeCall(IIndexVault.unpause, (ConstantsLib.PAUSE_ALL)), guardian_, "unpause");
     }

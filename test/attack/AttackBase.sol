@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ISwapRouter} from "@uniswap/v3-periphery/contracts/interfaces/ISwapRouter.sol";
 
 import {IndexVault} from "../../contracts/IndexVault.sol";
@@ -36,8 +37,9 @@ abstract contract AttackBase is VaultFixture {
         } else {
             IERC20(tokenIn).approve(swapRouter, amountIn);
         }
-        amountOut = ISwapRouter(swapRouter).exactInputSingle(
-            ISwapRouter.ExactInputSingleParams({
+        amountOut = ISwapRouter(swapRouter)
+            .exactInputSingle(
+                ISwapRouter.ExactInputSingleParams({
                 tokenIn: tokenIn,
                 tokenOut: tokenOut,
                 fee: fee,
@@ -47,7 +49,7 @@ abstract contract AttackBase is VaultFixture {
                 amountOutMinimum: 0,
                 sqrtPriceLimitX96: 0
             })
-        );
+            );
         vm.stopPrank();
     }
 
@@ -83,16 +85,18 @@ abstract contract AttackBase is VaultFixture {
 
     /// @dev Gives `token` (which must have `mint(address,uint256)`) an 8-decimal USD feed at `priceUsd8` and a 0.3 %
     ///      USDT pool with full-range liquidity worth `usdPerSide` USD on each side.
-    function _listMintable(address token, uint256 priceUsd8, uint256 usdPerSide) internal returns (MockAggregator feed) {
-        feed = new MockAggregator(8, "TOKEN / USD", int256(priceUsd8));
+    function _listMintable(address token, uint256 priceUsd8, uint256 usdPerSide)
+        internal
+        returns (MockAggregator feed)
+    {
+        feed = new MockAggregator(8, "TOKEN / USD", SafeCast.toInt256(priceUsd8));
         (address token0, address token1) = token < address(usdt) ? (token, address(usdt)) : (address(usdt), token);
         (uint256 price0, uint256 price1) = token0 == token ? (priceUsd8, uint256(1e8)) : (uint256(1e8), priceUsd8);
         uint160 sqrtPriceX96 = priceMover.sqrtPriceX96FromPrices(
             price0, MockERC20(token0).decimals(), price1, MockERC20(token1).decimals()
         );
-        INonfungiblePositionManagerMinimal(positionManager).createAndInitializePoolIfNecessary(
-            token0, token1, 3000, sqrtPriceX96
-        );
+        INonfungiblePositionManagerMinimal(positionManager)
+            .createAndInitializePoolIfNecessary(token0, token1, 3000, sqrtPriceX96);
         uint256 amountToken = usdPerSide * 1e8 * 10 ** MockERC20(token).decimals() / priceUsd8;
         _mintFullRange(token, amountToken, usdPerSide * 1e6);
     }
@@ -106,8 +110,9 @@ abstract contract AttackBase is VaultFixture {
         usdt.approve(positionManager, type(uint256).max);
         bool tokenIs0 = token < address(usdt);
         int24 full = 887_220; // MAX_TICK rounded down to the 0.3 % tier's spacing (60)
-        INonfungiblePositionManagerMinimal(positionManager).mint(
-            INonfungiblePositionManagerMinimal.MintParams({
+        INonfungiblePositionManagerMinimal(positionManager)
+            .mint(
+                INonfungiblePositionManagerMinimal.MintParams({
                 token0: tokenIs0 ? token : address(usdt),
                 token1: tokenIs0 ? address(usdt) : token,
                 fee: 3000,
@@ -120,6 +125,6 @@ abstract contract AttackBase is VaultFixture {
                 recipient: address(this),
                 deadline: block.timestamp
             })
-        );
+            );
     }
 }

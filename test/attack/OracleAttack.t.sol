@@ -108,7 +108,10 @@ contract OracleAttackTest is AttackBase {
         linkFeed.setRoundData(7, 15e8, block.timestamp + 1 hours, block.timestamp + 1 hours, 7);
         _assertUsdtPathsClosedWith(
             abi.encodeWithSelector(
-                IOracleErrors.Oracle__FutureTimestamp.selector, address(linkFeed), block.timestamp + 1 hours, block.timestamp
+                IOracleErrors.Oracle__FutureTimestamp.selector,
+                address(linkFeed),
+                block.timestamp + 1 hours,
+                block.timestamp
             )
         );
     }
@@ -165,7 +168,9 @@ contract OracleAttackTest is AttackBase {
     function test_oracle_settingABrokenFeed_isRefused() public {
         MockAggregator broken = new MockAggregator(8, "broken", 0);
         vm.prank(manager);
-        vm.expectRevert(abi.encodeWithSelector(IOracleErrors.Oracle__InvalidAnswer.selector, address(broken), int256(0)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IOracleErrors.Oracle__InvalidAnswer.selector, address(broken), int256(0))
+        );
         vault.setConstituentFeed(2, address(broken), 3600);
         assertEq(IERC20(constituents[2]).balanceOf(attacker), 0);
     }

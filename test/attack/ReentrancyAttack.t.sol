@@ -110,9 +110,7 @@ contract ReentrancyAttackTest is AttackBase {
         uint256 rest = evilShares / 4;
         _assertLocked(abi.encodeWithSignature("redeem(uint256,address,address)", rest, address(evil), address(evil)));
         _assertLocked(
-            abi.encodeWithSignature(
-                "redeem(uint256,address,address,uint256)", rest, address(evil), address(evil), 0
-            )
+            abi.encodeWithSignature("redeem(uint256,address,address,uint256)", rest, address(evil), address(evil), 0)
         );
         _assertLocked(
             abi.encodeWithSignature(
@@ -128,9 +126,7 @@ contract ReentrancyAttackTest is AttackBase {
 
     /// Attack: redeem in kind again from inside an in-kind redemption (classic double withdrawal).
     function test_reentrancy_redeemInKindHookIntoRedeemInKind_isLocked() public {
-        _assertLocked(
-            abi.encodeCall(IIndexVault.redeemInKind, (evilShares / 4, address(evil), address(evil)))
-        );
+        _assertLocked(abi.encodeCall(IIndexVault.redeemInKind, (evilShares / 4, address(evil), address(evil))));
     }
 
     /// Attack: deposit in kind from inside an in-kind redemption, pro-rata to balances mid-payout.
@@ -186,9 +182,7 @@ contract ReentrancyAttackTest is AttackBase {
     function test_reentrancy_depositInKindHookIntoRedeemInKind_isLocked() public {
         uint256 shares = 10_000e18;
         _fundInKind(vault, address(evil), shares);
-        evil.arm(
-            address(vault), abi.encodeCall(IIndexVault.redeemInKind, (1e18, address(evil), address(evil))), ""
-        );
+        evil.arm(address(vault), abi.encodeCall(IIndexVault.redeemInKind, (1e18, address(evil), address(evil))), "");
         vm.prank(address(evil));
         vault.depositInKind(shares, address(evil));
         assertTrue(evil.reentered());
@@ -269,9 +263,7 @@ contract ReentrancyAttackTest is AttackBase {
     /// The hook token is accounted like any other constituent: the attacker's re-entry attempts leave alice's
     /// in-kind exit exactly pro-rata.
     function test_reentrancy_failedAttemptsLeaveOtherHoldersWhole() public {
-        _assertLocked(
-            abi.encodeCall(IIndexVault.redeemInKind, (evilShares / 4, address(evil), address(evil)))
-        );
+        _assertLocked(abi.encodeCall(IIndexVault.redeemInKind, (evilShares / 4, address(evil), address(evil))));
         uint256 aliceShares = vault.balanceOf(alice);
         uint256[] memory preview = vault.previewRedeemInKind(aliceShares);
         vm.prank(alice);

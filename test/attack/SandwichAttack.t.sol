@@ -56,6 +56,7 @@ contract SandwichAttackTest is AttackBase {
             uint256 worth = vault.convertToAssets(shares); // oracle NAV
             assertGe(worth + TOLERANCE, net * (10_000 - MAX_SLIPPAGE_BPS) / 10_000, "loss within the bound");
         } catch (bytes memory reason) {
+            // forge-lint: disable-next-line(unsafe-typecast)
             assertEq(bytes4(reason), IIndexVault.IndexVault__SwapOutputTooLow.selector, "only the slippage floor");
             assertEq(usdt.balanceOf(victim), assets, "nothing taken");
         }
@@ -73,6 +74,7 @@ contract SandwichAttackTest is AttackBase {
             uint256 floor = fair * (10_000 - BURN_FEE_BPS) / 10_000 * (10_000 - MAX_SLIPPAGE_BPS) / 10_000;
             assertGe(assets + TOLERANCE, floor, "loss within the bound");
         } catch (bytes memory reason) {
+            // forge-lint: disable-next-line(unsafe-typecast)
             assertEq(bytes4(reason), IIndexVault.IndexVault__SwapOutputTooLow.selector, "only the slippage floor");
             assertEq(vault.balanceOf(victim), shares, "shares kept");
         }
