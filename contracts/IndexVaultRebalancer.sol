@@ -86,7 +86,7 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         uint256[] targets; // {bps}
         DriftLib.DriftReport before;
         RebalancePlanLib.Plan plan;
-        uint256 reserve; // {USDT units} idle USDT kept out of the plan for the bounty
+        uint256 reserve; // {USDT units} USDT kept out of the buys for the bounty
         uint256 keepBps; // {bps} BPS − maxSlippageBps
     }
 
@@ -285,9 +285,8 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         (st.s, st.values, st.targets) = _load();
         st.before = DriftLib.drift(st.values, st.targets, st.s.idle);
         _checkTrigger(cfg, keeper, st.before.maxDeviationBps);
-        if (!keeper) st.reserve = Math.min(cfg.bounty, st.s.idle);
-        st.plan =
-            RebalancePlanLib.plan(st.values, st.targets, st.s.idle - st.reserve, cfg.maxTradeValue, cfg.minTradeValue);
+        if (!keeper) st.reserve = cfg.bounty;
+        st.plan = RebalancePlanLib.plan(st.values, st.targets, st.s.idle, cfg.maxTradeValue, cfg.minTradeValue);
         if (st.plan.totalSell == 0 && st.plan.totalBuy == 0) revert IndexVaultRebalancer__NothingToTrade();
         st.keepBps = ConstantsLib.BPS - _s().params.maxSlippageBps;
 
@@ -333,7 +332,8 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
     /// @dev Buys the plan's buys, scaled down to the USDT actually available after the sells; returns USDT spent.
     function _buy(Step memory st) internal returns (uint256 spent) {
         Snapshot memory s = st.s;
-        uint256 available = _held(address(_USDT)) - st.reserve; // {USDT units}
+        uint256 held = _held(address(_USDT)); // {USDT units}
+        uint256 available = held > st.reserve ? held - st.reserve : 0; // {USDT units} the bounty stays idle
         uint256 total = st.plan.totalBuy; // {USDT units}
         for (uint256 i; i < st.plan.buys.length; ++i) {
             uint256 amountIn = st.plan.buys[i]; // {USDT units}

@@ -26,18 +26,19 @@ abstract contract RebalanceBase is VaultFixture {
     uint32 internal constant TIMEOUT = 1 days;
     uint32 internal constant DELAY = 2 days;
 
+    uint256 internal depositAmount = DEPOSIT; // {USDT units} initial deposit of `_setUpVault`
     IndexVault internal vault;
     IIndexVaultRebalancer internal rb;
     IIndexVaultComposer internal composer;
     address internal stranger = makeAddr("stranger");
 
-    /// @dev A vault over the first `n` constituents holding `DEPOSIT` USDT worth of basket, configured.
+    /// @dev A vault over the first `n` constituents holding `depositAmount` USDT worth of basket, configured.
     function _setUpVault(uint256 n) internal {
         vault = _createVault(n);
         rb = IIndexVaultRebalancer(address(vault));
         composer = IIndexVaultComposer(address(vault));
         vm.label(address(vault), "vault");
-        _deposit(vault, alice, DEPOSIT);
+        _deposit(vault, alice, depositAmount);
         _arbitrage();
         _setConfig(_config());
     }

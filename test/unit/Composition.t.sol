@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {IIndexVault, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
+import {IIndexVaultComposer, ProposalInfo} from "../../contracts/interfaces/IIndexVaultComposer.sol";
+import {
+    IIndexVaultRebalancer,
+    RebalanceConfig,
+    RebalanceReceipt
+} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
+
+import {RebalanceBase} from "./RebalanceBase.t.sol";
+
+/// @notice Composition changes behind the delay: new targets, an added constituent, a removed one (sold down by a
+///         rebalance and dropped), cancellation by the admin, and every rejection.
+contract CompositionTest is RebalanceBase {
+    function setUp() public override {
+        super.setUp();
+        depositAmount = 500_000e6; // 4 constituents: $125k each stays within 1 % slippage on the normal pools
+        _setUpVault(4);
+    }
+
+    function _targets(uint16 a, uint16 b, uint16 c, uint16 d) internal pure returns (uint16[] memory t) {
+        t = new uint16[](4);
+        (t[0], t[1], t[2], t[3]) = (a, b, c, d);
+    }
+
+    function _newConstituent(uint16 weightBps) internal view returns (ConstituentParams memory p) {
+        address token = constituents[4];
+        (address[] memory path, uint24[] memory fees) = buyRouteOf(token);
+        p = ConstituentParams(token, weightBps, address(feedOf(token)), heartbeatOf(token), path, fees);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // New targets
+    // ---------------------------------------------------------------------------------------------------------------
+
+    function test_proposeTargets_executesOnlyAfterTheDelay() public {
+        uint16[] memory t = _targets(4000, 2000, 2000, 2000);
+        uint256 eta = block.timestamp + DELAY;
+        vm.expectEmit(address(vault));
+        emit IIndexVaultComposer.CompositionProposed(eta, t, address(0));
+        vm.prank(manager);
+        composer.proposeTargets(t);
+        assertEq(composer.pendingProposal().eta, eta);
+
+        vm.expectRevert(abi.encodeWithSelector(IIndexVaultComposer.IndexVaultComposer__ProposalNotReady.selector, eta));
+        composer.executeProposal();
+
+        _warp(DELAY);
+        vm.expectEmit(address(vault));
+        emit IIndexVaultComposer.CompositionExecuted(stranger, t, address(0));
+        vm.prank(stranger);
+        composer.executeProposal();
+        assertEq(vault.constituent(0).targetWeightBps, 4000);
+        assertEq(composer.pendingProposal().eta, 0, "consumed");
+
+        // The new targets make a rebalance due; it lands on them.
+        assertTrue(rb.rebalanceStatus().due);
+        vm.prank(keeper);
+        rb.rebalance();
+        assertApproxEqAbs(rb.driftReport().weightsBps[0], 4000, 60);
+    }
+
+    function test_proposeTargets_rejections() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector, keeper, keccak256("MANAGER_ROLE")
+            )
+        );
+        vm.prank(keeper);
+        composer.proposeTargets(_targets(4000, 2000, 2000, 2000));
+
+        vm.startPrank(manager);
+        vm.expectRevert(
+            abi.encodeWithSelector(IIndexVaultComposer.IndexVaultComposer__InvalidTargets.selector, 4, 9999)
+        );
+        composer.proposeTargets(_targets(4000, 2000, 2000, 1999));
+        uint16[] memory three = new uint16[](3);
+        (three[0], three[1], three[2]) = (5000, 2500, 2500);
+        vm.expectRevert(
+            abi.encodeWithSelector(IIndexVaultComposer.IndexVaultComposer__InvalidTargets.selector, 3, 10_000)
+        );
+        composer.proposeTargets(three);
+
+        composer.proposeTargets(_targets(4000, 2000, 2000, 2000));
+        uint256 eta = block.timestamp + DELAY;
+        vm.expectRevert(abi.encodeWithSelector(IIndexVaultComposer.IndexVaultComposer__ProposalPending.selector, eta));
+        composer.proposeTargets(_targets(2500, 2500, 2500, 2500));
+        vm.stopPrank();
+    }
+
+    function test_cancelProposal_onlyAdmin() public {
+        vm.prank(manager);
+        composer.proposeTargets(_targets(4000, 2000, 2000, 2000));
+        uint256 eta = block.timestamp + DELAY;
+        vm.expectPartialRevert(IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector);
+        vm.prank(manager);
+        composer.cancelProposal();
+
+        vm.expectEmit(address(vault));
+        emit IIndexVaultComposer.CompositionCancelled(admin, eta);
+        vm.prank(admin);
+        composer.cancelProposal();
+        _warp(DELAY);
+        vm.expectRevert(IIndexVaultComposer.IndexVaultComposer__NoProposal.selector);
+        composer.executeProposal();
+        vm.expectRevert(IIndexVaultComposer.IndexVaultComposer__NoProposal.selector);
+        vm.prank(admin);
+        composer.cancelProposal();
+    }
+
+    function test_executeProposal_waitsForAMultiStepRebalance() public {
+        vm.prank(manager);
+        composer.proposeTargets(_targets(4000, 2000, 2000, 2000));
+        _warp(DELAY);
+        // A capped step enters the rebalancing state.
+        RebalanceConfig memory c = _config();
+        c.maxTradeValue = 20_000e6;
+        _setConfig(c);
+        _drift();
+        vm.prank(keeper);
+        rb.rebalance();
+        assertTrue(vault.config().rebalancing);
+        vm.expectRevert(IIndexVault.IndexVault__RebalanceInProgress.selector);
+        composer.executeProposal();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Add a constituent
+    // ---------------------------------------------------------------------------------------------------------------
+
+    function test_proposeAddConstituent_addsAndRebalanceBuysIt() public {
+        uint16[] memory t = new uint16[](5);
+        (t[0], t[1], t[2], t[3], t[4]) = (2000, 2000, 2000, 2000, 2000);
+        ConstituentParams memory p = _newConstituent(2000);
+        vm.prank(manager);
+        composer.proposeAddConstituent(p, t);
+        ProposalInfo memory info = composer.pendingProposal();
+        assertEq(info.token, p.token);
+        assertEq(info.path, p.path);
+
+        _warp(DELAY);
+        composer.executeProposal();
+        assertEq(vault.constituentCount(), 5);
+        assertEq(vault.constituent(4).token, p.token);
+        assertEq(vault.constituent(4).targetWeightBps, 2000);
+        assertEq(vault.constituent(4).pools[0], poolOf(address(usdt), p.token, p.fees[0]));
+
+        vm.prank(keeper);
+        rb.rebalance();
+        assertGt(IERC20(p.token).balanceOf(address(vault)), 0, "bought");
+        assertLt(rb.driftReport().maxDeviationBps, THRESHOLD_BPS);
+    }
+
+    function test_proposeAddConstituent_rejections() public {
+        uint16[] memory t = new uint16[](5);
+        (t[0], t[1], t[2], t[3], t[4]) = (2000, 2000, 2000, 2000, 2000);
+        vm.startPrank(manager);
+        // Already listed.
+        ConstituentParams memory dup = _newConstituent(2000);
+        dup.token = constituents[0];
+        (dup.path, dup.fees) = buyRouteOf(constituents[0]);
+        dup.feed = address(feedOf(constituents[0]));
+        vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__InvalidConstituent.selector, constituents[0]));
+        composer.proposeAddConstituent(dup, t);
+        // Route not ending at the token.
+        ConstituentParams memory bad = _newConstituent(2000);
+        (bad.path,) = buyRouteOf(constituents[5]);
+        vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__InvalidRoute.selector, bad.token));
+        composer.proposeAddConstituent(bad, t);
+        // Zero target for the newcomer.
+        t[4] = 0;
+        t[0] = 4000;
+        vm.expectRevert(
+            abi.encodeWithSelector(IIndexVaultComposer.IndexVaultComposer__InvalidTargets.selector, 5, 10_000)
+        );
+        composer.proposeAddConstituent(_newConstituent(0), t);
+        vm.stopPrank();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Remove a constituent
+    // ---------------------------------------------------------------------------------------------------------------
+
+    function test_removeConstituent_soldDownAndDropped() public {
+        address removed = vault.constituent(3).token;
+        vm.prank(manager);
+        composer.proposeTargets(_targets(3334, 3333, 3333, 0));
+        _warp(DELAY);
+        composer.executeProposal();
+
+        vm.expectEmit(true, true, false, false, address(vault));
+        emit IIndexVaultRebalancer.ConstituentRemoved(3, removed, 0);
+        RebalanceReceipt memory r = _rebalanceAs(keeper);
+        assertTrue(r.complete);
+        assertEq(vault.constituentCount(), 3, "dropped once empty");
+        assertEq(IERC20(removed).balanceOf(address(vault)), 0, "sold entirely");
+        assertLt(rb.driftReport().maxDeviationBps, THRESHOLD_BPS);
+    }
+}
