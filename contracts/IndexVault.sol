@@ -26,6 +26,7 @@ import {OracleLib} from "./libraries/OracleLib.sol";
 import {UniswapV3SwapLib} from "./libraries/UniswapV3SwapLib.sol";
 import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
 import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
+import {IIndexVaultRebalancer} from "./interfaces/IIndexVaultRebalancer.sol";
 
 /// @title IndexVault
 /// @notice An index fund as an ERC-4626 vault over USDT: deposits buy the basket on Uniswap V3, redemptions sell it,
@@ -59,6 +60,10 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     /// @dev Stateless configuration logic, reached by DELEGATECALL (see `IIndexVaultConfigurator`).
     address internal immutable _CONFIGURATOR;
 
+    /// @dev Stateless rebalancing and composition logic, reached by DELEGATECALL from `fallback` (see
+    ///      `IIndexVaultRebalancer`).
+    address internal immutable _REBALANCER;
+
     // ---------------------------------------------------------------------------------------------------------------
     // Storage: everything lives in the `VaultStorageLib` namespace (shared with the configurator)
     // ---------------------------------------------------------------------------------------------------------------
@@ -68,13 +73,16 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @param configurator The configuration logic (DELEGATECALL target); it fixes USDT and the Uniswap V3 factory.
-    constructor(IIndexVaultConfigurator configurator)
+    /// @param rebalancer The rebalancing module (`IndexVaultRebalancer`, DELEGATECALL target of `fallback`), deployed
+    ///        with the same configurator.
+    constructor(IIndexVaultConfigurator configurator, address rebalancer)
         IndexVaultBase(IERC20(configurator.usdt()))
         ERC4626(IERC20(configurator.usdt()))
         ERC20("", "")
     {
         _DECIMALS_OFFSET = ConstantsLib.SHARE_DECIMALS - _USDT_DECIMALS;
         _CONFIGURATOR = address(configurator);
+        _REBALANCER = rebalancer;
         _disableInitializers();
     }
 
@@ -613,19 +621,21 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
 
     /// @notice How a deposit's net USDT is split across constituents: by target weight, the last leg taking the
     ///         remainder so the split sums to exactly `net` (no USDT dust).
-    /// @dev The hook a flow-aware allocation (buying the most underweight constituents first) replaces.
+    /// @dev Flow-aware: the most underweight constituents are filled first (water-filling against the post-deposit
+    ///      NAV, `RebalancePlanLib.splitDeposit`, computed by the rebalancer module as a pure call), so deposits shrink
+    ///      drift; it equals the target split when the basket is on target. What the depositor is owed does not
+    ///      depend on the split: shares are minted for the Chainlink value received.
     /// @param net {USDT units} USDT to spend.
-    /// @return amountsIn {USDT units} Per constituent.
-    function _allocation(uint256 net, Snapshot memory) internal view virtual returns (uint256[] memory amountsIn) {
-        uint256 n = _s().constituents.length;
-        amountsIn = new uint256[](n);
-        uint256 remaining = net;
-        for (uint256 i; i + 1 < n; ++i) {
-            uint256 amountIn = net * _s().constituents[i].targetWeightBps / ConstantsLib.BPS;
-            amountsIn[i] = amountIn;
-            remaining -= amountIn;
+    /// @return amountsIn {USDT units} Per constituent, summing to exactly `net`.
+    function _allocation(uint256 net, Snapshot memory s) internal view virtual returns (uint256[] memory amountsIn) {
+        uint256 n = s.balances.length;
+        uint256[] memory targets = new uint256[](n); // {bps}
+        for (uint256 i; i < n; ++i) {
+            targets[i] = _s().constituents[i].targetWeightBps;
         }
-        amountsIn[n - 1] = remaining;
+        return
+            IIndexVaultRebalancer(_REBALANCER)
+                .depositAllocation(_constituentValues(s, Math.Rounding.Floor), targets, net);
     }
 
     /// @dev Buys each constituent with `amountsIn` USDT; each route must return at least the Chainlink value of its
@@ -815,6 +825,20 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     // ---------------------------------------------------------------------------------------------------------------
     // Internal: configuration
     // ---------------------------------------------------------------------------------------------------------------
+
+    /// @notice Every selector the vault does not implement runs in the rebalancer module (DELEGATECALL, same
+    ///         storage), which checks its own roles: see `IIndexVaultRebalancer`. Rejects ETH.
+    fallback() external {
+        address rebalancer = _REBALANCER;
+        // Not "memory-safe": it overwrites memory from 0, which is fine because it never returns to Solidity code.
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), rebalancer, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
+    }
 
     /// @dev Runs this call's calldata in the configurator (same function signature) against this vault's storage,
     ///      bubbling its revert. Callers check roles (or `initializer`) first.
