@@ -97,32 +97,52 @@ contract IndexVaultAdminTest is VaultFixture {
     function test_initialize_revertsForInvalidConstituents() public {
         ConstituentParams[] memory list = _list(2);
         list[1].token = address(0);
-        _expectInitRevert(_vaultParams(), list, abi.encodeWithSelector(IIndexVault.IndexVault__InvalidConstituent.selector, address(0)));
+        _expectInitRevert(
+            _vaultParams(),
+            list,
+            abi.encodeWithSelector(IIndexVault.IndexVault__InvalidConstituent.selector, address(0))
+        );
         list = _list(2);
         list[1].token = address(usdt);
-        _expectInitRevert(_vaultParams(), list, abi.encodeWithSelector(IIndexVault.IndexVault__InvalidConstituent.selector, address(usdt)));
+        _expectInitRevert(
+            _vaultParams(),
+            list,
+            abi.encodeWithSelector(IIndexVault.IndexVault__InvalidConstituent.selector, address(usdt))
+        );
         list = _list(2);
         list[1] = list[0];
         list[0].targetWeightBps = 5000;
         list[1].targetWeightBps = 5000;
-        _expectInitRevert(_vaultParams(), list, abi.encodeWithSelector(IIndexVault.IndexVault__InvalidConstituent.selector, list[0].token));
+        _expectInitRevert(
+            _vaultParams(),
+            list,
+            abi.encodeWithSelector(IIndexVault.IndexVault__InvalidConstituent.selector, list[0].token)
+        );
     }
 
     function test_initialize_revertsForInvalidWeights() public {
         ConstituentParams[] memory list = _list(2);
         list[0].targetWeightBps = 0;
         list[1].targetWeightBps = 10_000;
-        _expectInitRevert(_vaultParams(), list, abi.encodeWithSelector(IIndexVault.IndexVault__InvalidWeights.selector, 0));
+        _expectInitRevert(
+            _vaultParams(), list, abi.encodeWithSelector(IIndexVault.IndexVault__InvalidWeights.selector, 0)
+        );
         list = _list(2);
         list[1].targetWeightBps = 4999;
-        _expectInitRevert(_vaultParams(), list, abi.encodeWithSelector(IIndexVault.IndexVault__InvalidWeights.selector, 9999));
+        _expectInitRevert(
+            _vaultParams(), list, abi.encodeWithSelector(IIndexVault.IndexVault__InvalidWeights.selector, 9999)
+        );
     }
 
     function test_initialize_revertsForTokenWithTooManyDecimals() public {
         (QuirkyToken qrk, MockAggregator feed) = _listQuirkyToken(19, 1e8, 0);
         ConstituentParams[] memory list = new ConstituentParams[](1);
         list[0] = _quirkyParams(qrk, feed, 10_000);
-        _expectInitRevert(_vaultParams(), list, abi.encodeWithSelector(IIndexVault.IndexVault__UnsupportedToken.selector, address(qrk)));
+        _expectInitRevert(
+            _vaultParams(),
+            list,
+            abi.encodeWithSelector(IIndexVault.IndexVault__UnsupportedToken.selector, address(qrk))
+        );
     }
 
     function test_initialize_revertsForInvalidRoutes() public {
@@ -196,7 +216,9 @@ contract IndexVaultAdminTest is VaultFixture {
         ConstituentParams[] memory list = _list(1);
         list[0].heartbeat = 59;
         _expectInitRevert(
-            _vaultParams(), list, abi.encodeWithSelector(IOracleErrors.Oracle__InvalidHeartbeat.selector, list[0].feed, 59)
+            _vaultParams(),
+            list,
+            abi.encodeWithSelector(IOracleErrors.Oracle__InvalidHeartbeat.selector, list[0].feed, 59)
         );
         list = _list(1);
         list[0].feed = address(usdt); // has decimals(), no latestRoundData()
@@ -207,7 +229,9 @@ contract IndexVaultAdminTest is VaultFixture {
         MockAggregator d19 = new MockAggregator(19, "19 decimals", 1e19);
         list[0].feed = address(d19);
         _expectInitRevert(
-            _vaultParams(), list, abi.encodeWithSelector(IOracleErrors.Oracle__UnsupportedDecimals.selector, address(d19), 19)
+            _vaultParams(),
+            list,
+            abi.encodeWithSelector(IOracleErrors.Oracle__UnsupportedDecimals.selector, address(d19), 19)
         );
         VaultParams memory p = _vaultParams();
         p.sequencerGracePeriod = 1 days + 1;
@@ -295,11 +319,15 @@ contract IndexVaultAdminTest is VaultFixture {
         );
         vault.setFeeRecipient(alice);
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, alice, vault.GUARDIAN_ROLE())
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, alice, vault.GUARDIAN_ROLE()
+            )
         );
         vault.pause(1);
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, alice, vault.GUARDIAN_ROLE())
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, alice, vault.GUARDIAN_ROLE()
+            )
         );
         vault.unpause(1);
         vm.stopPrank();

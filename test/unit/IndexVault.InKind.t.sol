@@ -114,7 +114,10 @@ contract IndexVaultInKindTest is VaultFixture {
         vm.prank(bob);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IIndexVault.IndexVault__TransferShortfall.selector, address(qrk), amounts[1], amounts[1] - amounts[1] / 100
+                IIndexVault.IndexVault__TransferShortfall.selector,
+                address(qrk),
+                amounts[1],
+                amounts[1] - amounts[1] / 100
             )
         );
         v.depositInKind(shares, bob);
@@ -261,7 +264,7 @@ contract IndexVaultInKindTest is VaultFixture {
         uint256 burnt = bobSh - (bobSh * BURN_FEE_BPS + 9999) / 10_000;
         assertEq(bobPreview[1], heldForHolders * burnt / supply);
         // And NAV excludes it.
-        (, , uint256 nav) = v.basket();
+        (,, uint256 nav) = v.basket();
         assertEq(nav, v.totalAssets());
         vm.prank(alice);
         v.claim(address(qrk), alice);
@@ -270,9 +273,7 @@ contract IndexVaultInKindTest is VaultFixture {
 
     function test_claim_revertsWhenNothingIsOwed() public {
         vm.prank(bob);
-        vm.expectRevert(
-            abi.encodeWithSelector(IIndexVault.IndexVault__NothingToClaim.selector, bob, constituents[0])
-        );
+        vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__NothingToClaim.selector, bob, constituents[0]));
         vault.claim(constituents[0], bob);
     }
 

@@ -43,9 +43,7 @@ contract IndexVaultSwapTest is VaultFixture {
         mintTo(address(usdt), address(harness), 10e6);
         harness.expect(pool);
         vm.prank(pool);
-        vm.expectRevert(
-            abi.encodeWithSelector(IIndexVault.IndexVault__CallbackOverpayment.selector, pool, 6e6, 5e6)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__CallbackOverpayment.selector, pool, 6e6, 5e6));
         harness.uniswapV3SwapCallback(6e6, -1, abi.encode(address(usdt), uint256(5e6)));
     }
 

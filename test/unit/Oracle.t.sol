@@ -149,7 +149,11 @@ contract OracleLibTest is Test {
         vm.warp(block.timestamp + 3600);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IOracleErrors.Oracle__GracePeriodNotOver.selector, address(seq), block.timestamp - 3600, 3600, block.timestamp
+                IOracleErrors.Oracle__GracePeriodNotOver.selector,
+                address(seq),
+                block.timestamp - 3600,
+                3600,
+                block.timestamp
             )
         );
         oracle.checkSequencer(address(seq), 3600);
