@@ -1,4 +1,4 @@
-// 03 · IndexFactory: clones the implementation, initialises each vault in the same transaction, probes every
+// 04 · IndexFactory: clones the implementation, initialises each vault in the same transaction, probes every
 // constituent for a transfer fee and keeps the registry integrators trust (`isVault`, `vaults()`).
 import type { DeployFunction } from "hardhat-deploy/types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";

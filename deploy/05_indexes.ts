@@ -1,4 +1,4 @@
-// 04 · Example indexes: one vault per `indexes[]` entry of config/<network>.json (a BTC/ETH index, a DeFi index and
+// 05 · Example indexes: one vault per `indexes[]` entry of config/<network>.json (a BTC/ETH index, a DeFi index and
 // a 10-token index), created through the factory and saved as `Index_<id>`. Re-running skips indexes already in
 // the factory's registry. The factory probes each constituent for a transfer fee with PROBE_AMOUNT units from the
 // deployer: on the local market they are minted; on a real market the deployer must hold them (WETH is wrapped).

@@ -1,0 +1,338 @@
+// The demo's story, told with numbers: deploy everything (hardhat-deploy scripts, which deploy the local market
+// with the fixture's forge script), three wallets deposit USDT, market prices move (Chainlink feeds and Uniswap pools
+// together, through PriceMover), drift crosses the threshold, the keeper rebalances, one wallet redeems to USDT and
+// one in kind. After each step: NAV, index level, weights vs targets, drift and gas; at the end an SVG chart.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { parseEventLogs, type Abi, type Address, type Hash } from "viem";
+import { defaultDeploymentsDir, readDeployments } from "../cli/deployments";
+import { fmtBps, fmtUnits, fmtUsdt, table } from "../cli/format";
+import { weightsTable } from "../cli/main";
+import {
+  deposit,
+  quoteDeposit,
+  quoteRedeem,
+  readVaultStatus,
+  rebalancerAbi,
+  redeem,
+  redeemInKind,
+  send,
+  silentProgress,
+  withSlippage,
+  type VaultStatus,
+} from "../cli/vault";
+import { privateKeyOf } from "../sdk/accounts";
+import { startAnvil, type AnvilInstance } from "../sdk/anvil";
+import { indexVaultAbi } from "../sdk/generated/abis";
+import { connectLocalChain, LOCAL_ANVIL_ARGS, type LocalChain } from "../sdk/localChain";
+import { repoRoot } from "../sdk/paths";
+import { renderChart, type ChartPoint } from "./chart";
+
+export interface DemoOptions {
+  /** Use this node instead of starting anvil. */
+  rpcUrl?: string;
+  /** Smaller amounts, terser output (the test suite runs this). */
+  short?: boolean;
+  /** Where the chart goes. Default demo-output/. */
+  outDir?: string;
+  /** hardhat-deploy records folder (parent of <network>/). Default: deployments/ with --rpc, a throwaway one otherwise. */
+  deploymentsDir?: string;
+  /** A local market already on the node (JSON from the sdk): recorded instead of deployed. */
+  marketJson?: string;
+  /** Which example index tells the story (config/local.json id). Default "btc-eth". */
+  index?: string;
+}
+
+export interface StepRecord {
+  step: number;
+  title: string;
+  nav: bigint;
+  indexLevel: bigint;
+  weightsBps: bigint[];
+  targetsBps: bigint[];
+  maxDriftBps: bigint;
+  /** {gas} of the step's transactions (0 for reads) */
+  gasUsed: bigint;
+}
+
+export interface DemoResult {
+  chartPath: string;
+  steps: StepRecord[];
+  /** Whether the keeper process (keeper/cli.ts --once) performed the rebalance. */
+  rebalancedBy: "keeper" | "direct" | "none";
+  rebalanceGas: bigint;
+  wallMs: number;
+  vault: Address;
+}
+
+type Log = (line: string) => void;
+
+const HR = "─".repeat(78);
+
+/** Runs a command, streaming nothing; rejects with its output on failure. */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(cmd, args, { cwd: repoRoot(), env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolveRun(out);
+      else reject(new Error(`${cmd} ${args.join(" ")} failed (exit ${code}):\n${out.slice(-4000)}`));
+    });
+  });
+}
+
+export async function runDemo(options: DemoOptions, log: Log = (l) => console.log(l)): Promise<DemoResult> {
+  const started = performance.now();
+  const short = options.short === true;
+  const root = repoRoot();
+  const indexId = options.index ?? "btc-eth";
+  let anvil: AnvilInstance | undefined;
+  let scratch: string | undefined;
+  const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  try {
+    // ── 0. A chain ───────────────────────────────────────────────────────────────────────────────────────────
+    let rpcUrl = options.rpcUrl;
+    if (rpcUrl === undefined) {
+      anvil = await startAnvil({ args: LOCAL_ANVIL_ARGS });
+      rpcUrl = anvil.rpcUrl;
+      log(`▶ started anvil at ${rpcUrl} (stopped when the demo ends)`);
+    } else {
+      log(`▶ using the node at ${rpcUrl}`);
+    }
+    let deploymentsRoot = options.deploymentsDir;
+    if (deploymentsRoot === undefined && anvil !== undefined) {
+      mkdirSync(join(root, "cache", "demo"), { recursive: true });
+      scratch = mkdtempSync(join(root, "cache", "demo", "run-"));
+      deploymentsRoot = join(scratch, "deployments");
+    }
+
+    // ── 1. Deploy everything with the hardhat-deploy scripts ─────────────────────────────────────────────────
+    log(`▶ deploying: local market (real Uniswap V3, tokens, feeds, pools), configurator, vault implementation, factory, three indexes…`);
+    const env: NodeJS.ProcessEnv = { ...process.env, ANVIL_RPC_URL: rpcUrl, NO_COLOR: "1" };
+    if (deploymentsRoot !== undefined) env.HARDHAT_DEPLOYMENTS_DIR = deploymentsRoot;
+    if (options.marketJson !== undefined) env.LOCAL_MARKET_JSON = options.marketJson;
+    const deployOut = await run(join(root, "node_modules", ".bin", "hardhat"), ["deploy", "--network", "localhost"], env, 600_000);
+    if (!short) for (const line of deployOut.split("\n").filter((l) => /deployed at|Index \(|local market:|reusing/.test(l))) log(`  │ ${line.replace(/\(tx: 0x[0-9a-f]+\)\.\.\.: /, "")}`);
+    const deployments = readDeployments(deploymentsRoot === undefined ? defaultDeploymentsDir(root, 31337) : join(deploymentsRoot, "localhost"));
+    const market = deployments.localMarket;
+    if (market === undefined) throw new Error(`no LocalMarket record in ${deployments.dir}: the demo needs the local market (chain 31337)`);
+    const vaultRecord = deployments.records.get(`Index_${indexId}`);
+    if (vaultRecord === undefined) throw new Error(`no index "${indexId}" in ${deployments.dir}`);
+    const vault = vaultRecord.address;
+    log(`✔ deployed in ${elapsed()}: factory ${deployments.records.get("IndexFactory")?.address}, story index ${indexId} at ${vault}`);
+
+    const chain: LocalChain = await connectLocalChain(rpcUrl, market);
+    const client = chain.publicClient;
+    const [deployer, keeper, alice, bob, carol] = [0, 1, 2, 3, 4].map((i) => chain.walletClients[i]!);
+    if (deployer === undefined || keeper === undefined || alice === undefined || bob === undefined || carol === undefined) throw new Error("need 5 dev accounts");
+    const names = new Map<Address, string>([
+      [alice.account.address, "Alice"],
+      [bob.account.address, "Bob"],
+      [carol.account.address, "Carol"],
+    ]);
+
+    // ── The story ────────────────────────────────────────────────────────────────────────────────────────────
+    const steps: StepRecord[] = [];
+    const points: ChartPoint[] = [];
+    let thresholdBps: bigint | undefined;
+    const record = async (title: string, label: string, gasUsed: bigint, note?: string): Promise<VaultStatus> => {
+      const s = await readVaultStatus(client, vault);
+      thresholdBps = s.rebalance?.thresholdBps ?? thresholdBps;
+      const step = steps.length + 1;
+      steps.push({
+        step,
+        title,
+        nav: s.nav,
+        indexLevel: s.indexLevel,
+        weightsBps: s.constituents.map((c) => c.weightBps),
+        targetsBps: s.constituents.map((c) => c.targetBps),
+        maxDriftBps: s.drift.maxBps,
+        gasUsed,
+      });
+      points.push({ label, indexLevel: Number(s.indexLevel / 10n ** 14n) / 1e4, weightsBps: s.constituents.map((c) => Number(c.weightBps)) });
+      log("");
+      log(`${HR}\n Step ${step} · ${title}\n${HR}`);
+      if (note !== undefined) log(` ${note}`);
+      const due = s.rebalance === undefined ? "" : ` (threshold ${fmtBps(s.rebalance.thresholdBps)}: ${s.rebalance.due ? "REBALANCE DUE" : s.rebalance.reason})`;
+      log(` NAV ${fmtUsdt(s.nav)} · index level ${fmtUnits(s.indexLevel, 18, 2)} · NAV/share ${fmtUsdt(s.navPerShare, 4)} · drift max ${fmtBps(s.drift.maxBps)}${due} · gas ${gasUsed.toLocaleString("en-US")}`);
+      if (short) {
+        log(table(["token", "weight", "target", "drift"], [...s.constituents.map((c) => [c.symbol, fmtBps(c.weightBps), fmtBps(c.targetBps), fmtBps(c.deviationBps)]), ["USDT (idle)", fmtBps(s.idleWeightBps), fmtBps(0), fmtBps(s.idleWeightBps)]]));
+      } else {
+        log(weightsTable(s));
+      }
+      return s;
+    };
+
+    const scale = short ? 10n : 1n;
+    const deposits: [typeof alice, bigint][] = [
+      [alice, 50_000_000_000n / scale],
+      [bob, 30_000_000_000n / scale],
+      [carol, 20_000_000_000n / scale],
+    ];
+    for (const [wallet, assets] of deposits) {
+      await chain.mintTo(market.usdt, wallet.account.address, assets);
+      const status = await readVaultStatus(client, vault);
+      const q = await quoteDeposit(client, status, market.quoterV2, assets);
+      const deadline = (await client.getBlock()).timestamp + 600n;
+      const r = await deposit(client, wallet, status, { assets, minShares: withSlippage(q.expectedShares, 50), deadline });
+      const who = names.get(wallet.account.address)!;
+      await record(
+        `${who} deposits ${fmtUsdt(assets, 0)}`,
+        `${who} +${fmtUnits(assets, 6, 0)}`,
+        r.gasUsed,
+        `${who} receives ${fmtUnits(r.shares, 18, 2)} shares (quoted ${fmtUnits(q.expectedShares, 18, 2)}; worst leg impact ${(Math.max(...q.legs.map((l) => l.impactBps)) / 100).toFixed(2)} % incl. pool fee)`,
+      );
+    }
+
+    // Prices move: as an arbitrageur would, feeds and pools together.
+    const s0 = await readVaultStatus(client, vault);
+    const [up, down] = s0.constituents;
+    if (up === undefined) throw new Error("empty basket");
+    const moveTo = async (moves: [typeof up, number][]): Promise<{ gas: bigint; text: string }> => {
+      let gas = 0n;
+      const parts: string[] = [];
+      for (const [c, pct] of moves) {
+        const feed = chain.contracts.feedOf(c.token);
+        const [, answer] = await feed.read.latestRoundData();
+        const base = (market.constituents.find((m) => m.address === c.token)?.priceUsd8 ?? answer) as bigint;
+        const target = (base * BigInt(Math.round((100 + pct) * 100))) / 10_000n;
+        const hash: Hash = await chain.contracts.priceMover.write.moveMarket([c.token, target]);
+        const receipt = await client.waitForTransactionReceipt({ hash });
+        gas += receipt.gasUsed;
+        parts.push(`${c.symbol} ${pct >= 0 ? "+" : ""}${pct} % → $${fmtUnits(target, 8, 2)}`);
+      }
+      return { gas, text: parts.join(", ") };
+    };
+    const small = await moveTo(down === undefined ? [[up, 1.5]] : [[up, 1.5], [down, -1]]);
+    await record(`Prices drift a little: ${small.text}`, "small move", small.gas, "Feeds and pools moved together (PriceMover: Chainlink answer + arbitrage swap). Drift stays under the threshold: the keeper waits.");
+    const big = await moveTo(down === undefined ? [[up, 20]] : [[up, 20], [down, -10]]);
+    const afterMove = await record(`Prices move: ${big.text}`, "big move", big.gas, "Drift crosses the threshold.");
+
+    // The keeper rebalances.
+    let rebalancedBy: DemoResult["rebalancedBy"] = "none";
+    let rebalanceGas = 0n;
+    if (rebalancerAbi === undefined) {
+      log("\n (this build has no rebalancing module: skipping the keeper step)");
+    } else {
+      const fromBlock = (await client.getBlockNumber()) + 1n;
+      let keeperNote = "";
+      try {
+        keeperNote = await runKeeperOnce(scratch ?? mkdtempSync(join(root, "cache", "demo-keeper-")), rpcUrl, market.quoterV2, market.constituents[0]!.feed, vault, privateKeyOf(chain.accounts[1]!));
+      } catch (error) {
+        keeperNote = `keeper process failed: ${(error as Error).message.split("\n")[0]}`;
+      }
+      const logs = await client.getLogs({ address: vault, fromBlock, toBlock: "latest" });
+      const rebalanced = parseEventLogs({ abi: rebalancerAbi, eventName: "Rebalanced", logs });
+      if (rebalanced.length > 0) {
+        rebalancedBy = "keeper";
+        for (const hash of new Set(rebalanced.map((e) => e.transactionHash))) rebalanceGas += (await client.getTransactionReceipt({ hash })).gasUsed;
+        log(`\n ▶ keeper (keeper/cli.ts --once, account ${keeper.account.address}): ${keeperNote}`);
+      } else {
+        log(`\n ▶ the keeper process did not rebalance (${keeperNote}); calling the vault's rebalance() directly as the keeper account`);
+        for (let i = 0; i < 20; i++) {
+          const r = await send(client, keeper, "rebalance", { address: vault, abi: rebalancerAbi as Abi, functionName: "rebalance" }, silentProgress);
+          rebalanceGas += r.gasUsed;
+          rebalancedBy = "direct";
+          if (!(await readVaultStatus(client, vault)).rebalancing) break;
+        }
+      }
+      void afterMove;
+      await record(`The keeper rebalances (${rebalancedBy === "keeper" ? "keeper process" : "direct call"})`, "rebalance", rebalanceGas, "Minimal-turnover trades planned on-chain from Chainlink prices; each trade bounded by the oracle.");
+    }
+
+    // Alice redeems to USDT; Bob redeems in kind.
+    {
+      const shares = await client.readContract({ address: vault, abi: indexVaultAbi, functionName: "balanceOf", args: [alice.account.address] });
+      const status = await readVaultStatus(client, vault);
+      const q = await quoteRedeem(client, status, market.quoterV2, shares);
+      const deadline = (await client.getBlock()).timestamp + 600n;
+      const r = await redeem(client, alice, vault, { shares, minAssets: withSlippage(q.expectedAssets, 50), deadline });
+      await record("Alice redeems all her shares to USDT", "Alice → USDT", r.gasUsed, `Alice receives ${fmtUsdt(r.assets)} (burn fee ${fmtUsdt(r.burnFee)}).`);
+    }
+    {
+      const shares = await client.readContract({ address: vault, abi: indexVaultAbi, functionName: "balanceOf", args: [bob.account.address] });
+      const status = await readVaultStatus(client, vault);
+      const r = await redeemInKind(client, bob, vault, { shares });
+      const got = status.constituents.map((c, i) => `${fmtUnits(r.amounts[i] ?? 0n, c.decimals, 4)} ${c.symbol}`).join(" + ");
+      await record("Bob redeems all his shares in kind", "Bob in kind", r.gasUsed, `Bob receives the basket itself: ${got} (no oracle, no swap).`);
+    }
+
+    // ── Chart ────────────────────────────────────────────────────────────────────────────────────────────────
+    const outDir = resolve(root, options.outDir ?? "demo-output");
+    mkdirSync(outDir, { recursive: true });
+    const chartPath = join(outDir, `index-vault-demo-${indexId}.svg`);
+    const last = await readVaultStatus(client, vault);
+    writeFileSync(
+      chartPath,
+      renderChart({
+        title: `${last.name}: index level and weights through the demo`,
+        symbols: last.constituents.map((c) => c.symbol),
+        targetsBps: last.constituents.map((c) => Number(c.targetBps)),
+        ...(thresholdBps === undefined ? {} : { thresholdBps: Number(thresholdBps) }),
+        points,
+      }),
+    );
+    log("");
+    log(HR);
+    log(` Summary`);
+    log(HR);
+    log(table(["step", "what", "NAV", "level", "max drift", "gas"], steps.map((s) => [String(s.step), s.title.length > 48 ? `${s.title.slice(0, 47)}…` : s.title, fmtUsdt(s.nav, 0), fmtUnits(s.indexLevel, 18, 2), fmtBps(s.maxDriftBps), s.gasUsed.toLocaleString("en-US")]), ["right", "left", "right", "right", "right", "right"]));
+    log("");
+    log(`chart: ${relative(process.cwd(), chartPath) || chartPath}`);
+    const wallMs = performance.now() - started;
+    log(`done in ${(wallMs / 1000).toFixed(1)} s${anvil === undefined ? "" : " (anvil stopped)"}.`);
+    if (anvil === undefined) {
+      log(`the chain keeps running at ${rpcUrl}: try  npm run cli -- status --rpc ${rpcUrl} --vault ${indexId}`);
+    }
+    return { chartPath, steps, rebalancedBy, rebalanceGas, wallMs, vault };
+  } finally {
+    await anvil?.stop();
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs the TypeScript keeper once (keeper/cli.ts --once) against the vault, as the keeper account, and summarises
+ * what it logged.
+ */
+async function runKeeperOnce(dir: string, rpcUrl: string, quoterV2: Address, ethUsdFeed: Address, vault: Address, privateKey: `0x${string}`): Promise<string> {
+  const configFile = join(dir, "keeper.json");
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      chainId: 31337,
+      rpcUrl,
+      vaults: [vault],
+      quoterV2,
+      ethUsdFeed,
+      gasPriceCapGwei: 100,
+      pollIntervalSeconds: 1,
+      confirmations: 1,
+      txTimeoutSeconds: 30,
+    }),
+  );
+  const root = repoRoot();
+  const out = await run(
+    join(root, "node_modules", ".bin", "tsx"),
+    [join(root, "keeper", "cli.ts"), "--config", configFile, "--once"],
+    { ...process.env, KEEPER_PRIVATE_KEY: privateKey, KEEPER_RPC_URL: rpcUrl, KEEPER_LOG_LEVEL: "info" },
+    120_000,
+  );
+  const messages = out
+    .split("\n")
+    .map((line) => {
+      try {
+        return (JSON.parse(line) as { msg?: string }).msg;
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((m): m is string => m !== undefined && m !== "");
+  return messages.slice(-3).join(" · ") || "no log";
+}
