@@ -77,6 +77,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       sizes: sizeResults,
       slippage,
       rebalance: rebalance.detail,
+      rebalanceMeasurements: rebalance.measurements,
       meta: {
         mode: fork ? "mainnet fork" : "local market",
         description: `${env.description}, contracts at ${sourceRevision()}`,
@@ -92,7 +93,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
     const output: BenchOutput = { ...partial, latest: toLatest(partial, rebalance.rows) };
     mkdirSync(outDir, { recursive: true });
     writeAtomic(join(outDir, `${prefix}latest.json`), json(output.latest));
-    writeAtomic(join(outDir, `${prefix}details.json`), json({ meta: output.meta, sizes: output.sizes, slippage: output.slippage, rebalance: output.rebalance }));
+    writeAtomic(join(outDir, `${prefix}details.json`), json({ meta: output.meta, sizes: output.sizes, slippage: output.slippage, rebalance: output.rebalance, rebalanceMeasurements: output.rebalanceMeasurements }));
     writeAtomic(join(outDir, `${prefix}summary.md`), markdownSummary(output, fork ? "npm run bench -- --fork" : "npm run bench"));
     console.log("");
     console.log(consoleTable(output));

@@ -40,6 +40,8 @@ export interface BenchEnv {
   /** Funded accounts: [0] deploys and administers, the others are users, a raw trader and an attacker. */
   wallets: readonly LocalWalletClient[];
   market: BenchMarket;
+  /** Moves a token's market as an arbitrageur would (feed and pools), local market only. D8{USD/tok} */
+  setMarketPrice?: (token: Address, priceUsd8: bigint) => Promise<void>;
   /** Gives `to` exactly `amount` more of `token` (USDT or a constituent). */
   fund(token: Address, to: Address, amount: bigint): Promise<void>;
   stop(): Promise<void>;

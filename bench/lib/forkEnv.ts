@@ -62,7 +62,7 @@ export async function startForkBenchEnv(config: MainnetConfig = readMainnetConfi
   const forkUrl = process.env.FORK_URL ?? "";
   if (forkUrl === "") throw new Error(forkSkipReason());
   const anvil = await startAnvil({
-    args: ["--fork-url", forkUrl, "--fork-block-number", String(config.forkBlock), "--no-rate-limit"],
+    args: ["--fork-url", forkUrl, "--fork-block-number", String(config.forkBlock), "--no-rate-limit", "--steps-tracing"],
     startTimeoutMs: 120_000,
   });
   try {

@@ -38,13 +38,15 @@ export function benchEnvOf(chain: LocalChain, description = `local anvil ${chain
     wallets: chain.walletClients,
     market: marketOf(chain),
     fund: (token, to, amount) => chain.mintTo(token, to, amount),
+    setMarketPrice: (token, priceUsd8) => chain.setMarketPrice(token, priceUsd8),
     stop: () => chain.stop(),
   };
 }
 
 /** Spawns anvil on a free port, deploys the local market and returns it as a BenchEnv (and the chain). */
 export async function startLocalBenchEnv(): Promise<{ env: BenchEnv; chain: LocalChain }> {
-  const chain = await startLocalChain({ anvilArgs: ["--hardfork", BENCH_HARDFORK] });
+  // --steps-tracing: struct-log traces (debug_traceTransaction without a tracer) for the opcode profile.
+  const chain = await startLocalChain({ anvilArgs: ["--hardfork", BENCH_HARDFORK, "--steps-tracing"] });
   // Every block exactly 1 s after the previous one: each transaction accrues the management fee (as any real
   // interaction would), so gas does not depend on how many transactions anvil packed into a wall-clock second.
   await chain.testClient.setBlockTimestampInterval({ interval: 1 });

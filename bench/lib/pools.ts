@@ -13,7 +13,7 @@ export interface PoolSnapshot extends PoolStateReader {
 
 /** The pool's state at `blockNumber` (default latest); tick data is read lazily at the same block and cached. */
 export async function readPool(client: PublicClient, address: Address, blockNumber?: bigint): Promise<PoolSnapshot> {
-  const block = blockNumber ?? (await client.getBlockNumber());
+  const block = blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
   const read = <F extends "slot0" | "liquidity" | "fee" | "tickSpacing" | "token0" | "token1">(functionName: F) =>
     client.readContract({ address, abi: uniswapV3PoolAbi, functionName, blockNumber: block } as never);
   const [slot0, liquidity, fee, tickSpacing, token0, token1] = (await Promise.all([

@@ -1,6 +1,7 @@
 // Turns benchmark results into the committed artefacts: latest.json (exactly the issue's schema), details.json
 // (breakdowns, theory vs QuoterV2 cross-checks) and a markdown summary, and prints the console table.
 import type { GasBreakdown } from "./trace";
+import type { RebalanceMeasurement } from "./rebalance";
 import type { GasRow, InKindRow, RebalanceRow, SizeResult, SlippageDetail, SlippageRow } from "./suite";
 
 /** The issue's schema, nothing more. */
@@ -40,6 +41,7 @@ export interface BenchOutput {
   sizes: SizeResult[];
   slippage: SlippageDetail[];
   rebalance: RebalanceDetail;
+  rebalanceMeasurements: RebalanceMeasurement[];
   meta: { mode: string; description: string; depositUsd: number; vaultParams: Record<string, string | number> };
 }
 
@@ -135,8 +137,13 @@ export function markdownSummary(out: BenchOutput, reproduce: string): string {
   parts.push("", "## Rebalance", "");
   if (out.rebalance.status === "pending") parts.push(`**PENDING**: ${out.rebalance.note}`);
   else {
-    parts.push(out.rebalance.note, "", "| constituents | gas | turnover / minimum |", "|---:|---:|---:|");
-    for (const r of L.rebalance) parts.push(`| ${r.constituents} | ${r.gas === null ? "n/a" : fmt(r.gas)} | ${r.turnoverRatio === null ? "n/a" : r.turnoverRatio.toFixed(4)} |`);
+    parts.push(out.rebalance.note, "", "| constituents | gas | turnover / minimum | trades | sold $ | bought $ | minimum $ | max drift before → after (bps) | note |", "|---:|---:|---:|---:|---:|---:|---:|---|---|");
+    const usd = (x?: string): string => (x === undefined ? "" : fmt(Math.round(Number(x) / 1e6)));
+    for (const m of out.rebalanceMeasurements) {
+      parts.push(
+        `| ${m.constituents} | ${m.gas === null ? "n/a" : fmt(m.gas)} | ${m.turnoverRatio === null ? "n/a" : m.turnoverRatio.toFixed(4)} | ${m.trades ?? ""} | ${usd(m.sold)} | ${usd(m.bought)} | ${usd(m.minimum)} | ${m.maxDriftBeforeBps === undefined ? "" : `${m.maxDriftBeforeBps} → ${m.maxDriftAfterBps}`} | ${m.note ?? ""} |`,
+      );
+    }
   }
   parts.push("", "## Where the gas goes (per leg, call tracer)", "");
   parts.push(

@@ -209,7 +209,7 @@ function slippageDetails(usd: number, legs: readonly Leg[], theories: Awaited<Re
 
 /** Sends `send` as the next block and returns its receipt and the block whose state it started from. */
 async function inNextBlock(env: BenchEnv, send: () => Promise<TransactionReceipt>): Promise<{ receipt: TransactionReceipt; before: bigint }> {
-  const before = await env.publicClient.getBlockNumber();
+  const before = await env.publicClient.getBlockNumber({ cacheTime: 0 });
   const receipt = await send();
   if (receipt.blockNumber !== before + 1n) throw new Error(`expected the transaction in block ${before + 1n}, got ${receipt.blockNumber}`);
   return { receipt, before };
