@@ -109,6 +109,10 @@ export const ERROR_MESSAGES: Record<string, (a: readonly unknown[]) => string> =
   IndexVaultRebalancer__NotRebalancing: () => "no multi-step rebalance is in flight",
   IndexVaultRebalancer__NotTimedOut: (a) => `the rebalance times out at ${time(a[0])}`,
   IndexVaultRebalancer__InvalidConfig: (a) => `rebalance parameter ${String(a[0])} = ${String(a[1])} is out of bounds`,
+  IndexVaultComposer__ProposalPending: (a) => `a composition change is already pending (executable ${time(a[0])})`,
+  IndexVaultComposer__NoProposal: () => "no composition change is pending",
+  IndexVaultComposer__ProposalNotReady: (a) => `the composition change is executable from ${time(a[0])}`,
+  IndexVaultComposer__InvalidTargets: (a) => `${String(a[0])} targets summing to ${bps(a[1])}: one per constituent, summing to 100 %`,
   IndexVaultRebalancer__ProposalPending: (a) => `a composition change is already pending (executable ${time(a[0])})`,
   IndexVaultRebalancer__NoProposal: () => "no composition change is pending",
   IndexVaultRebalancer__ProposalNotReady: (a) => `the composition change is executable from ${time(a[0])}`,
@@ -135,6 +139,14 @@ export const ERROR_MESSAGES: Record<string, (a: readonly unknown[]) => string> =
   InsufficientBalance: (a) => `balance ${String(a[0])} is below ${String(a[1])}`,
   SafeCastOverflowedIntToUint: (a) => `value ${String(a[0])} does not fit`,
   SafeCastOverflowedUintToInt: (a) => `value ${String(a[0])} does not fit`,
+  SafeCastOverflowedUintDowncast: (a) => `value ${String(a[1])} does not fit in ${String(a[0])} bits`,
+  // Solidity built-ins
+  Error: (a) => `reverted: ${String(a[0])}`,
+  Panic: (a) => {
+    const code = Number(a[0] as bigint);
+    const what: Record<number, string> = { 0x01: "assertion failed", 0x11: "arithmetic overflow or underflow (e.g. more shares than the owner holds)", 0x12: "division by zero", 0x32: "array index out of bounds" };
+    return `the contract panicked: ${what[code] ?? `code 0x${code.toString(16)}`}`;
+  },
   // Libraries
   DriftLib__InvalidTargetSum: (a) => `targets sum to ${bps(a[0])}, not 100 %`,
   DriftLib__LengthMismatch: (a) => `${String(a[0])} values for ${String(a[1])} targets`,

@@ -244,8 +244,15 @@ async function sharesArg(ctx: Context, vault: Address, text: string, owner: Addr
     if (balance === 0n) throw new Error(`${owner} holds no shares of this index`);
     return balance;
   }
-  return parseAmount(text, 18, "shares");
+  const shares = parseAmount(text, 18, "shares");
+  if (owner !== ZERO) {
+    const balance = await ctx.client.readContract({ address: vault, abi: (await import("../sdk/generated/abis")).indexVaultAbi, functionName: "balanceOf", args: [owner] });
+    if (balance < shares) throw new Error(`${owner} holds ${fmtUnits(balance, 18, 6)} shares of this index, ${fmtUnits(shares, 18, 6)} asked`);
+  }
+  return shares;
 }
+
+const ZERO = "0x0000000000000000000000000000000000000000" as Address;
 
 function out(ctx: Context, json: unknown, human: string): void {
   ctx.io.stdout(ctx.options.json ? `${toJson(json)}\n` : `${human}\n`);
@@ -373,7 +380,7 @@ async function cmdQuoteDeposit(ctx: Context, amountText: string): Promise<number
 
 async function cmdQuoteRedeem(ctx: Context, sharesText: string): Promise<number> {
   const vault = await vaultOf(ctx);
-  const owner = sharesText === "all" ? walletOf(ctx).account.address : ("0x0000000000000000000000000000000000000000" as Address);
+  const owner = sharesText === "all" ? walletOf(ctx).account.address : ZERO;
   const shares = await sharesArg(ctx, vault, sharesText, owner);
   const s = await readVaultStatus(ctx.client, vault);
   if (s.priceError !== undefined) throw new Error(`prices unavailable: ${s.priceError}`);

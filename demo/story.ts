@@ -42,6 +42,8 @@ export interface DemoOptions {
   marketJson?: string;
   /** Which example index tells the story (config/local.json id). Default "btc-eth". */
   index?: string;
+  /** Let hardhat compile before deploying (default true; tests build first and pass false). */
+  compile?: boolean;
 }
 
 export interface StepRecord {
@@ -117,7 +119,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     const env: NodeJS.ProcessEnv = { ...process.env, ANVIL_RPC_URL: rpcUrl, NO_COLOR: "1" };
     if (deploymentsRoot !== undefined) env.HARDHAT_DEPLOYMENTS_DIR = deploymentsRoot;
     if (options.marketJson !== undefined) env.LOCAL_MARKET_JSON = options.marketJson;
-    const deployOut = await run(join(root, "node_modules", ".bin", "hardhat"), ["deploy", "--network", "localhost"], env, 600_000);
+    const deployOut = await run(join(root, "node_modules", ".bin", "hardhat"), ["deploy", "--network", "localhost", ...(options.compile === false ? ["--no-compile"] : [])], env, 600_000);
     if (!short) for (const line of deployOut.split("\n").filter((l) => /deployed at|Index \(|local market:|reusing/.test(l))) log(`  │ ${line.replace(/\(tx: 0x[0-9a-f]+\)\.\.\.: /, "")}`);
     const deployments = readDeployments(deploymentsRoot === undefined ? defaultDeploymentsDir(root, 31337) : join(deploymentsRoot, "localhost"));
     const market = deployments.localMarket;
