@@ -57,6 +57,14 @@ export interface TransactionReceipt {
   readonly revert?: RevertInfo;
 }
 
+/** Upkeep that is not a rebalance and that anyone may perform (no cost test: it unblocks the vault). */
+export interface MaintenanceTask {
+  /** e.g. "ClearRebalancing" (a multi-step rebalance timed out), "ExecuteProposal" (a composition change is due). */
+  readonly action: string;
+  /** Simulated and estimated, ready to send. */
+  readonly request: RebalanceRequest;
+}
+
 export interface ChainAdapter {
   /** Every vault to watch: the configured ones plus the factory's registry. */
   listVaults(): Promise<readonly Address[]>;
@@ -74,6 +82,8 @@ export interface ChainAdapter {
   sendRebalance(request: RebalanceRequest): Promise<SentTransaction>;
   /** Wait for the confirmations, replacing the transaction with bumped fees if it is stuck. */
   waitForReceipt(sent: SentTransaction): Promise<TransactionReceipt>;
+  /** Maintenance the vault asks for now (simulated), if any; optional. */
+  maintenance?(vault: Address): Promise<MaintenanceTask | undefined>;
 }
 
 /** The node cannot be reached or did not answer: back off and retry. */

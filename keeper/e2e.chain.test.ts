@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { keccak256, toHex, type Address } from "viem";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { devAccounts, privateKeyOf } from "../sdk/accounts.js";
-import { iIndexVaultRebalancerAbi, indexVaultAbi, mockAggregatorAbi } from "../sdk/generated/abis.js";
+import { iIndexVaultRebalancerAbi, indexVaultAbi, mockAggregatorAbi, priceMoverAbi } from "../sdk/generated/abis.js";
 import { useLocalChain } from "../sdk/testing.js";
 import type { ChainAdapter } from "./chain.js";
 import { parseConfig, strategyParamsFor, type KeeperConfig } from "./config.js";
@@ -91,10 +91,20 @@ function keeper(config: KeeperConfig, wrap: (a: ChainAdapter) => ChainAdapter = 
   return { loop, metrics, adapter, msgs };
 }
 
-/** Moves constituent 0 by +30 %: its weight goes from 33 % to ≈ 39 %, past the 200 bps threshold. */
+/**
+ * Moves constituent 0 by +30 % (feed and pools, as an arbitrageur would): its weight goes from 33 % to
+ * ≈ 39 %, past the 200 bps threshold. Sent with a 50 % gas margin: `chain.setMarketPrice` relies on
+ * eth_estimateGas, which is occasionally a few hundred gas short for PriceMover's swap callbacks.
+ */
 async function drift(): Promise<void> {
-  const c0 = local.chain.market.constituents[0]!;
-  await local.chain.setMarketPrice(c0.address, (c0.priceUsd8 * 13n) / 10n);
+  const chain = local.chain;
+  const c0 = chain.market.constituents[0]!;
+  const args = [c0.address, (c0.priceUsd8 * 13n) / 10n] as const;
+  const call = { address: chain.market.priceMover, abi: priceMoverAbi, functionName: "moveMarket", args } as const;
+  const gas = await chain.publicClient.estimateContractGas({ ...call, account: chain.accounts[0]! });
+  const hash = await chain.walletClients[0]!.writeContract({ ...call, gas: (gas * 3n) / 2n });
+  const r = await chain.publicClient.waitForTransactionReceipt({ hash });
+  if (r.status !== "success") throw new Error(`moveMarket reverted (gas ${r.gasUsed}/${(gas * 3n) / 2n})`);
 }
 
 async function keeperNonce(account = keeperA): Promise<number> {
@@ -259,6 +269,69 @@ describe("keeper on the local chain", () => {
   });
 });
 
+describe("multi-step rebalances", () => {
+  /** Caps each trade at $1,500 so the ≈ $6.7k rebalance takes several steps; 10-minute timeout. */
+  async function capTrades(): Promise<void> {
+    const hash = await local.chain.walletClients[0]!.writeContract({
+      address: vault,
+      abi: iIndexVaultRebalancerAbi,
+      functionName: "setRebalanceConfig",
+      args: [
+        {
+          thresholdBps: 200,
+          maxLossBps: 50,
+          cooldown: 3_600,
+          gracePeriod: 86_400,
+          timeout: 600,
+          compositionDelay: 2 * 86_400,
+          maxTradeValue: 1_500n * 10n ** 6n,
+          minTradeValue: 10n * 10n ** 6n,
+          bounty: 5n * 10n ** 6n,
+        },
+      ],
+    });
+    const r = await local.chain.publicClient.waitForTransactionReceipt({ hash });
+    expect(r.status).toBe("success");
+  }
+
+  it("test_keeper_continuesAMultiStepRebalanceToTheEnd", async () => {
+    await capTrades();
+    await drift();
+    const k = keeper(configFor());
+    const reasons: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await k.loop.tick();
+      const o = r.outcomes[0];
+      if (o?.status !== "confirmed") break;
+      reasons.push(o.decision?.reason ?? "?");
+      // One step per block (per timestamp): the next poll comes a block time later.
+      await local.chain.testClient.increaseTime({ seconds: 12 });
+      await local.chain.testClient.mine({ blocks: 1 });
+    }
+    expect(reasons.length).toBeGreaterThan(2);
+    expect(reasons[0]).toBe("BENEFIT_EXCEEDS_COST");
+    expect(reasons.slice(1).every((r) => r === "CONTINUE_IN_FLIGHT")).toBe(true);
+    const after = await k.adapter.readSnapshot(vault);
+    expect(after.rebalanceInFlight).toBe(false);
+    expect(after.maxDriftBps).toBeLessThan(200);
+  });
+
+  it("test_keeper_clearsATimedOutRebalance", async () => {
+    await capTrades();
+    await drift();
+    const k = keeper(configFor());
+    expect((await k.loop.tick()).outcomes[0]?.status).toBe("confirmed"); // step 1: now in flight
+    const cfg = () => local.chain.publicClient.readContract({ address: vault, abi: indexVaultAbi, functionName: "config" });
+    expect((await cfg()).rebalancing).toBe(true);
+    await local.chain.testClient.increaseTime({ seconds: 601 });
+    await local.chain.testClient.mine({ blocks: 1 });
+    const r = await k.loop.tick();
+    expect(r.outcomes[0]?.status).toBe("confirmed");
+    expect(k.metrics.registry.get("keeper_decisions_total", { vault, action: "maintenance", reason: "ClearRebalancing" })).toBe(1);
+    expect((await cfg()).rebalancing).toBe(false);
+  });
+});
+
 /** A plain object with the adapter's methods bound (so it can be spread and partly overridden). */
 function bindAll(a: ChainAdapter): ChainAdapter {
   return {
@@ -270,5 +343,6 @@ function bindAll(a: ChainAdapter): ChainAdapter {
     simulateRebalance: (v) => a.simulateRebalance(v),
     sendRebalance: (r) => a.sendRebalance(r),
     waitForReceipt: (s) => a.waitForReceipt(s),
+    ...(a.maintenance !== undefined && { maintenance: (v: Address) => a.maintenance!(v) }),
   };
 }

@@ -266,6 +266,31 @@ describe("KeeperLoop", () => {
     expect(chain.calls.some((c) => c.startsWith("quote"))).toBe(false);
   });
 
+  it("test_tick_performsMaintenanceWhenNoRebalanceIsSent", async () => {
+    const chain = new FakeChain([calm()]);
+    chain.pendingMaintenance = "ClearRebalancing";
+    const { loop, metrics } = harness(chain);
+    const result = await loop.tick();
+    expect(result.outcomes[0]).toMatchObject({ status: "confirmed", decision: { reason: "BELOW_THRESHOLD" } });
+    expect(chain.pendingMaintenance).toBeUndefined();
+    expect(metrics.registry.get("keeper_decisions_total", { vault: VAULT, action: "maintenance", reason: "ClearRebalancing" })).toBe(1);
+    expect((await loop.tick()).outcomes[0]?.status).toBe("decided");
+  });
+
+  it("test_tick_maintenanceWaitsForGasAndIsOnlyLoggedInDryRun", async () => {
+    const chain = new FakeChain([calm()]);
+    chain.pendingMaintenance = "ExecuteProposal";
+    chain.gasPriceWei = 80n * GWEI;
+    const spike = await harness(chain).loop.tick();
+    expect(spike.outcomes[0]?.status).toBe("decided");
+    expect(chain.calls.some((c) => c.startsWith("maintenance"))).toBe(false);
+    chain.gasPriceWei = 10n * GWEI;
+    const dry = await harness(chain, { dryRun: true }).loop.tick();
+    expect(dry.outcomes[0]?.status).toBe("dry-run");
+    expect(chain.sent).toHaveLength(0);
+    expect(chain.pendingMaintenance).toBe("ExecuteProposal");
+  });
+
   it("test_tick_simulatedGasCanTurnTheCostTestDown", async () => {
     const chain = new FakeChain([drifting()]);
     chain.simulatedGas = 20_000_000n; // 20 gwei × 20M gas × $2000 = $800 > $600 benefit

@@ -186,7 +186,11 @@ export class KeeperLoop {
       decision = decide(state, { ...market, quotes }, params);
     }
 
-    if (decision.action !== "rebalance") return this.settle(vault, decision);
+    if (decision.action !== "rebalance") {
+      const settled = this.settle(vault, decision);
+      const done = await this.maintain(vault, decision, gasPriceWei, params.gasPriceCapWei);
+      return done ?? settled;
+    }
 
     const sim = await adapter.simulateRebalance(vault);
     if (!sim.ok) {
@@ -196,7 +200,9 @@ export class KeeperLoop {
           { vault, reason: "ALREADY_DONE", revert: sim.revert },
           `rebalance no longer needed: ${sim.revert.message}`,
         );
-        return { vault, status: "already-done", decision, revert: sim.revert };
+        // The vault may want something else instead (e.g. clearing a timed-out rebalance).
+        const done = await this.maintain(vault, decision, gasPriceWei, params.gasPriceCapWei);
+        return done ?? { vault, status: "already-done", decision, revert: sim.revert };
       }
       metrics.recordFailure(vault, "simulation");
       logger.warn({ vault, revert: sim.revert, decision }, `simulation reverted: ${sim.revert.message}`);
@@ -241,6 +247,46 @@ export class KeeperLoop {
       { vault, hash: receipt.hash, revert: receipt.revert },
       `rebalance reverted: ${receipt.revert?.message ?? "no reason"}`,
     );
+    return {
+      vault,
+      status: "reverted",
+      decision,
+      hash: receipt.hash,
+      ...(receipt.revert !== undefined && { revert: receipt.revert }),
+    };
+  }
+
+  /**
+   * Maintenance that unblocks the vault (a timed-out multi-step rebalance to clear, a composition
+   * change due): done when no rebalance is sent, the gas price is under the cap and the snapshot was
+   * valid. Returns the outcome when a task ran.
+   */
+  private async maintain(
+    vault: Address,
+    decision: Decision,
+    gasPriceWei: bigint,
+    gasPriceCapWei: bigint,
+  ): Promise<VaultOutcome | undefined> {
+    const { adapter, settings, logger, metrics } = this.deps;
+    if (adapter.maintenance === undefined || gasPriceWei > gasPriceCapWei) return undefined;
+    if (decision.reason === REASONS.INVALID_SNAPSHOT || decision.reason === REASONS.PAUSED) return undefined;
+    const task = await adapter.maintenance(vault);
+    if (task === undefined) return undefined;
+    metrics.recordDecision(vault, "maintenance", task.action);
+    if (settings.dryRun) {
+      logger.info({ vault, action: task.action, dryRun: true }, `dry-run: would perform ${task.action}`);
+      return { vault, status: "dry-run", decision };
+    }
+    logger.info({ vault, action: task.action, gas: task.request.gas }, `performing ${task.action}`);
+    const sent = await adapter.sendRebalance(task.request);
+    const receipt = await adapter.waitForReceipt(sent);
+    metrics.recordGas(vault, receipt.gasUsed, receipt.effectiveGasPriceWei);
+    if (receipt.status === "success") {
+      logger.info({ vault, action: task.action, hash: receipt.hash }, `${task.action} confirmed`);
+      return { vault, status: "confirmed", decision, hash: receipt.hash };
+    }
+    metrics.recordFailure(vault, "reverted");
+    logger.error({ vault, action: task.action, hash: receipt.hash, revert: receipt.revert }, `${task.action} reverted`);
     return {
       vault,
       status: "reverted",

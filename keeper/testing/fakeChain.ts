@@ -7,6 +7,7 @@
 import {
   RpcUnavailableError,
   type ChainAdapter,
+  type MaintenanceTask,
   type RebalanceRequest,
   type RevertInfo,
   type SentTransaction,
@@ -23,6 +24,8 @@ export const NOT_NEEDED: RevertInfo = {
 };
 
 const COOLDOWN_SECONDS = 3_600;
+/** Calldata marking a maintenance request in the fake. */
+const MAINTENANCE_DATA = "0x01";
 
 export class FakeChain implements ChainAdapter {
   readonly vaults = new Map<string, VaultState>();
@@ -43,6 +46,9 @@ export class FakeChain implements ChainAdapter {
   /** Runs before each simulation / each send (to model another keeper acting in between). */
   beforeSimulate: ((vault: Address) => void) | undefined;
   beforeSend: ((vault: Address) => void) | undefined;
+
+  /** A maintenance action the vault asks for (e.g. "ClearRebalancing"), cleared once performed. */
+  pendingMaintenance: string | undefined;
 
   readonly calls: string[] = [];
   readonly sent: RebalanceRequest[] = [];
@@ -140,6 +146,12 @@ export class FakeChain implements ChainAdapter {
     return { ok: true, request: { vault, data: "0x", gas: this.simulatedGas } };
   }
 
+  async maintenance(vault: Address): Promise<MaintenanceTask | undefined> {
+    await this.io(`maintenance:${vault}`);
+    if (this.pendingMaintenance === undefined) return undefined;
+    return { action: this.pendingMaintenance, request: { vault, data: MAINTENANCE_DATA, gas: 100_000n } };
+  }
+
   async sendRebalance(request: RebalanceRequest): Promise<SentTransaction> {
     this.beforeSend?.(request.vault);
     await this.io(`send:${request.vault}`);
@@ -165,6 +177,9 @@ export class FakeChain implements ChainAdapter {
     if (this.revertNextTx !== undefined) {
       receipt = { ...base, status: "reverted", revert: this.revertNextTx };
       this.revertNextTx = undefined;
+    } else if (request.data === MAINTENANCE_DATA) {
+      this.pendingMaintenance = undefined;
+      receipt = { ...base, status: "success" };
     } else if (!this.needed(request.vault)) {
       receipt = { ...base, status: "reverted", revert: NOT_NEEDED };
     } else {

@@ -22,6 +22,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import {
   RpcUnavailableError,
   type ChainAdapter,
+  type MaintenanceTask,
   type RebalanceRequest,
   type SentTransaction,
   type SimulationResult,
@@ -94,6 +95,8 @@ export interface VaultBinding {
   read(client: PublicClient, vault: Address, blockNumber: bigint): Promise<VaultReadout>;
   /** The rebalance call to make now (e.g. performUpkeep with checkUpkeep's performData), not yet simulated. */
   prepare(client: PublicClient, vault: Address, keeper: Address): Promise<PreparedRebalance>;
+  /** A non-rebalance upkeep the vault asks for (e.g. clearing a timed-out rebalance), not yet simulated. */
+  maintenance?(client: PublicClient, vault: Address): Promise<{ readonly action: string; readonly data: Hex } | undefined>;
 }
 
 /**
@@ -246,6 +249,25 @@ export class ViemAdapter implements ChainAdapter {
       const revert = revertFromError(e, this.binding.errorsAbi);
       if (revert !== undefined) return { ok: false, revert };
       throw e;
+    }
+  }
+
+  async maintenance(vault: Address): Promise<MaintenanceTask | undefined> {
+    const binding = this.binding;
+    if (binding.maintenance === undefined) return undefined;
+    const task = await guardRpc("check upkeep", () => binding.maintenance!(this.client, vault));
+    if (task === undefined) return undefined;
+    try {
+      await guardRpc("simulate upkeep", () => this.client.call({ account: this.keeperAddress, to: vault, data: task.data }));
+      const gas = await guardRpc("estimate gas", () =>
+        this.client.estimateGas({ account: this.keeperAddress, to: vault, data: task.data }),
+      );
+      return { action: task.action, request: { vault, data: task.data, gas } };
+    } catch (e) {
+      if (e instanceof RpcUnavailableError) throw e;
+      const revert = revertFromError(e, this.binding.errorsAbi);
+      this.logger.warn({ vault, action: task.action, revert }, `${task.action} would revert: skipped`);
+      return undefined;
     }
   }
 

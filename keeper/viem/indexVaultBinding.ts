@@ -18,8 +18,12 @@
  * Rebalance call: `rebalanceDue()` (the keeper trigger in the tendTrigger shape) gives the calldata of
  * `rebalance()`, which the adapter simulates and estimates as the keeper (KEEPER_ROLE) before sending.
  * Not due → "UpkeepNotNeeded" (already done / cooldown), never a send.
+ *
+ * Maintenance: Chainlink Automation's `checkUpkeep` (a view) also reports ClearRebalancing (a
+ * multi-step rebalance timed out) and ExecuteProposal (a composition change past its delay); the
+ * keeper performs those through `performUpkeep(performData)`, which anyone may call for them.
  */
-import { erc20Abi, type Abi, type Address, type PublicClient } from "viem";
+import { decodeAbiParameters, encodeFunctionData, erc20Abi, type Abi, type Address, type PublicClient } from "viem";
 import {
   iIndexFactoryAbi,
   iIndexVaultAbi,
@@ -33,6 +37,8 @@ import type { PreparedRebalance, VaultBinding, VaultReadout } from "./adapter.js
 /** IIndexVaultRebalancer.RebalanceReason, in declaration order. */
 export const REBALANCE_REASONS = ["UnderThreshold", "Cooldown", "Due", "Continue", "TimedOut", "BelowMinTrade"] as const;
 export type RebalanceReasonName = (typeof REBALANCE_REASONS)[number];
+/** IIndexVaultRebalancer.UpkeepAction, in declaration order (checkUpkeep's performData is abi.encode(action)). */
+export const UPKEEP_ACTIONS = ["None", "Rebalance", "ClearRebalancing", "ExecuteProposal"] as const;
 
 /** Vault, rebalancer module, oracle and library errors, for decoding reverts. */
 export const indexVaultErrorsAbi: Abi = [
@@ -161,6 +167,24 @@ export function createIndexVaultBinding(): VaultBinding {
         // No pause flag covers rebalancing (PAUSE_* guard the USDT and in-kind entry points).
         paused: false,
         ...rebalance,
+      };
+    },
+
+    async maintenance(client, vault) {
+      const [needed, performData] = await client.readContract({
+        address: vault,
+        abi: iIndexVaultRebalancerAbi,
+        functionName: "checkUpkeep",
+        args: ["0x"],
+      });
+      if (!needed) return undefined;
+      const [action] = decodeAbiParameters([{ type: "uint8" }], performData);
+      const name = UPKEEP_ACTIONS[action];
+      // Rebalances go through the strategy (cost test); only the unblocking actions are maintenance.
+      if (name !== "ClearRebalancing" && name !== "ExecuteProposal") return undefined;
+      return {
+        action: name,
+        data: encodeFunctionData({ abi: iIndexVaultRebalancerAbi, functionName: "performUpkeep", args: [performData] }),
       };
     },
 
