@@ -1,0 +1,59 @@
+// `npm run demo` in short mode: on the suite's local chain (market already there), and once on its own anvil to
+// check it leaves nothing running. The chart file must exist and be a real SVG.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runDemo } from "../../demo/story";
+import { rpcRequest } from "../../sdk/anvil";
+import { repoRoot } from "../../sdk/paths";
+import { useLocalChain } from "../../sdk/testing";
+
+const local = useLocalChain();
+mkdirSync(join(repoRoot(), "cache", "test-demo"), { recursive: true });
+const tmp = mkdtempSync(join(repoRoot(), "cache", "test-demo", "run-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("demo --short", () => {
+  it("test_demo_short_tellsTheStoryAndWritesTheChart", async () => {
+    const marketFile = join(tmp, "market.json");
+    writeFileSync(marketFile, JSON.stringify(local.chain.market, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+    const lines: string[] = [];
+    const result = await runDemo(
+      { rpcUrl: local.chain.rpcUrl, short: true, marketJson: marketFile, deploymentsDir: join(tmp, "deployments"), outDir: join(tmp, "out"), compile: false },
+      (line) => lines.push(line),
+    );
+    const log = lines.join("\n");
+
+    expect(statSync(result.chartPath).size).toBeGreaterThan(1000);
+    const svg = readFileSync(result.chartPath, "utf8");
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg).toContain("WBTC (60%)");
+    expect(svg.match(/<polyline/g)?.length).toBe(3); // index level + two weights
+
+    expect(result.steps.map((s) => s.title.split(" ")[0])).toEqual(["Alice", "Bob", "Carol", "Prices", "Prices", "The", "Alice", "Bob"]);
+    const [, , , small, big, rebalanced, aliceOut, bobOut] = result.steps;
+    expect(small!.maxDriftBps).toBeLessThan(200n);
+    expect(big!.maxDriftBps).toBeGreaterThanOrEqual(200n); // crosses the default 2 % threshold
+    expect(result.rebalancedBy).not.toBe("none");
+    expect(result.rebalanceGas).toBeGreaterThan(0n);
+    expect(rebalanced!.maxDriftBps).toBeLessThan(50n);
+    expect(rebalanced!.indexLevel).toBeGreaterThan(1000n * 10n ** 18n); // BTC rallied more than ETH fell
+    expect(aliceOut!.nav).toBeLessThan(rebalanced!.nav);
+    expect(bobOut!.nav).toBeLessThan(aliceOut!.nav);
+    for (const s of result.steps) expect(s.gasUsed).toBeGreaterThan(0n);
+
+    expect(log).toMatch(/Step 1 · Alice deposits 5,000 USDT/);
+    expect(log).toMatch(/REBALANCE DUE/);
+    expect(log).toMatch(/chart: /);
+  }, 300_000);
+
+  it("test_demo_ownAnvil_leavesNoProcess", async () => {
+    const lines: string[] = [];
+    const result = await runDemo({ short: true, outDir: join(tmp, "own"), compile: false }, (line) => lines.push(line));
+    expect(statSync(result.chartPath).size).toBeGreaterThan(1000);
+    const url = /started anvil at (http:\/\/127\.0\.0\.1:\d+)/.exec(lines.join("\n"))?.[1];
+    expect(url).toBeDefined();
+    await expect(rpcRequest(url!, "eth_chainId")).rejects.toThrow();
+    expect(result.wallMs).toBeLessThan(180_000);
+  }, 300_000);
+});
