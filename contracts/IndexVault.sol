@@ -628,14 +628,8 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     /// @param net {USDT units} USDT to spend.
     /// @return amountsIn {USDT units} Per constituent, summing to exactly `net`.
     function _allocation(uint256 net, Snapshot memory s) internal view virtual returns (uint256[] memory amountsIn) {
-        uint256 n = s.balances.length;
-        uint256[] memory targets = new uint256[](n); // {bps}
-        for (uint256 i; i < n; ++i) {
-            targets[i] = _s().constituents[i].targetWeightBps;
-        }
-        return
-            IIndexVaultRebalancer(_REBALANCER)
-                .depositAllocation(_constituentValues(s, Math.Rounding.Floor), targets, net);
+        return IIndexVaultRebalancer(_REBALANCER)
+            .depositAllocation(_constituentValues(s, Math.Rounding.Floor), s.targets, net);
     }
 
     /// @dev Buys each constituent with `amountsIn` USDT; each route must return at least the Chainlink value of its
@@ -652,7 +646,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
             uint256 minOut = OracleLib.fromUsdt(
                 _buyFloor(amountIn, keepBps),
                 s.prices[i],
-                c.tokenDecimals,
+                uint8(s.decimals[i]),
                 s.usdtPrice,
                 _USDT_DECIMALS,
                 Math.Rounding.Ceil

@@ -30,6 +30,8 @@ abstract contract IndexVaultBase {
         uint256 idle; // {USDT units} USDT held for holders
         uint256[] prices; // D18{USD/tok}
         uint256[] balances; // {tok units} held for holders
+        uint256[] decimals; // each constituent's token decimals, read once with its feed (saves a storage read per valuation)
+        uint256[] targets; // {bps} each constituent's target weight, from the same storage slot
     }
 
     /// @param usdt The asset; reverts `IndexVault__UnsupportedToken` unless it reports at most 18 decimals.
@@ -50,10 +52,17 @@ abstract contract IndexVaultBase {
         uint256 n = _s().constituents.length;
         s.prices = new uint256[](n);
         s.balances = new uint256[](n);
+        s.decimals = new uint256[](n);
+        s.targets = new uint256[](n);
         for (uint256 i; i < n; ++i) {
             VaultStorageLib.Constituent storage c = _s().constituents[i];
-            s.prices[i] = OracleLib.readPrice(c.feed, c.heartbeat, c.feedDecimals);
-            s.balances[i] = _held(c.token);
+            // One read of the constituent's first slot (token, weight, decimals, heartbeat) into memory.
+            (address token, uint16 target, uint8 tokenDecimals, uint8 feedDecimals, uint32 heartbeat) =
+                (c.token, c.targetWeightBps, c.tokenDecimals, c.feedDecimals, c.heartbeat);
+            s.prices[i] = OracleLib.readPrice(c.feed, heartbeat, feedDecimals);
+            s.balances[i] = _held(token);
+            s.decimals[i] = tokenDecimals;
+            s.targets[i] = target;
         }
         s.idle = _held(address(_USDT));
     }
@@ -85,9 +94,7 @@ abstract contract IndexVaultBase {
         view
         returns (uint256)
     {
-        return OracleLib.toUsdt(
-            amount, s.prices[i], _s().constituents[i].tokenDecimals, s.usdtPrice, _USDT_DECIMALS, rounding
-        );
+        return OracleLib.toUsdt(amount, s.prices[i], uint8(s.decimals[i]), s.usdtPrice, _USDT_DECIMALS, rounding);
     }
 
     /// @dev Balance held for shareholders: the vault's balance less amounts deferred to in-kind redeemers.

@@ -359,7 +359,9 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
     /// @dev At the step's prices: loss to trading ≤ maxLossBps of NAV before, then Σ|deviation| strictly lower
     ///      (after the bounty, which leaves with idle USDT). Fills the receipt's drift and NAV fields.
     function _postConditions(Step memory st, RebalanceConfig memory cfg, RebalanceReceipt memory r) internal view {
-        Snapshot memory after_ = Snapshot(st.s.usdtPrice, _held(address(_USDT)), st.s.prices, st.s.balances);
+        Snapshot memory after_ = Snapshot(
+            st.s.usdtPrice, _held(address(_USDT)), st.s.prices, st.s.balances, st.s.decimals, st.s.targets
+        );
         uint256 n = after_.prices.length;
         after_.balances = new uint256[](n);
         for (uint256 i; i < n; ++i) {
@@ -507,11 +509,7 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
     function _load() internal view returns (Snapshot memory s, uint256[] memory values, uint256[] memory targets) {
         s = _snapshot();
         values = _constituentValues(s, Math.Rounding.Floor);
-        uint256 n = values.length;
-        targets = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            targets[i] = _s().constituents[i].targetWeightBps;
-        }
+        targets = s.targets;
     }
 
     /// @dev {s} Earliest permissionless step: grace period after both the drift flag and the last keeper step
