@@ -16,13 +16,15 @@ import { KeeperLoop } from "./loop.js";
 import { KeeperMetrics, startMetricsServer, type MetricsServer } from "./metrics.js";
 
 export const USAGE = `usage: npm run keeper -- --config <file> [--dry-run] [--once]
+       npm run keeper -- propose --config <file> --vault <address> --weights <spec.json> [--dry-run]
 
   -c, --config <file>  keeper config (JSON); see keeper/config.example.json
       --dry-run        decide, simulate and log, never send a transaction
       --once           run one iteration over every vault, then exit
   -h, --help           this text
 
-environment: KEEPER_PRIVATE_KEY (required unless --dry-run), KEEPER_RPC_URL, KEEPER_DRY_RUN, KEEPER_LOG_LEVEL`;
+environment: KEEPER_PRIVATE_KEY (required unless --dry-run), KEEPER_MANAGER_PRIVATE_KEY (propose),
+             KEEPER_RPC_URL, KEEPER_DRY_RUN, KEEPER_LOG_LEVEL`;
 
 export interface CliArgs {
   readonly config: string;
@@ -76,6 +78,10 @@ async function defaultAdapterFactory(config: KeeperConfig, logger: Logger): Prom
 /** The whole program; returns the exit code. */
 export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<number> {
   const stderr = deps.stderr ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  if (argv[0] === "propose") {
+    const { runPropose } = await import("./propose.js");
+    return runPropose(argv.slice(1), deps.env ?? process.env, deps.logger ?? createLogger(), stderr);
+  }
   let args: CliArgs | undefined;
   let config: KeeperConfig;
   try {

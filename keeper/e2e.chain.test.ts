@@ -5,14 +5,24 @@
  * away and coming back, a reverted transaction, a gas spike above the cap, a stale feed, and a
  * second keeper racing.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { keccak256, toHex, type Address } from "viem";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { devAccounts, privateKeyOf } from "../sdk/accounts.js";
-import { iIndexVaultRebalancerAbi, indexVaultAbi, mockAggregatorAbi, priceMoverAbi } from "../sdk/generated/abis.js";
+import {
+  iIndexVaultComposerAbi,
+  iIndexVaultRebalancerAbi,
+  indexVaultAbi,
+  mockAggregatorAbi,
+  priceMoverAbi,
+} from "../sdk/generated/abis.js";
 import { useLocalChain } from "../sdk/testing.js";
 import type { ChainAdapter } from "./chain.js";
+import { main } from "./cli.js";
 import { parseConfig, strategyParamsFor, type KeeperConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { KeeperLoop } from "./loop.js";
@@ -329,6 +339,68 @@ describe("multi-step rebalances", () => {
     expect(r.outcomes[0]?.status).toBe("confirmed");
     expect(k.metrics.registry.get("keeper_decisions_total", { vault, action: "maintenance", reason: "ClearRebalancing" })).toBe(1);
     expect((await cfg()).rebalancing).toBe(false);
+  });
+});
+
+describe("methodology → proposal → execution → rebalance", () => {
+  /** Marks every feed of the vault as updated now (after a time jump). */
+  async function refreshFeeds(): Promise<void> {
+    const chain = local.chain;
+    const now = (await chain.publicClient.getBlock()).timestamp;
+    for (const feed of [chain.market.usdtFeed, ...chain.market.constituents.slice(0, 3).map((c) => c.feed)]) {
+      const hash = await chain.walletClients[0]!.writeContract({ address: feed, abi: mockAggregatorAbi, functionName: "setUpdatedAt", args: [now] });
+      await chain.publicClient.waitForTransactionReceipt({ hash });
+    }
+  }
+
+  it("test_keeper_proposesMethodologyWeightsExecutesThemAndRebalances", async () => {
+    const chain = local.chain;
+    const tokens = chain.market.constituents.slice(0, 3).map((c) => c.address);
+    const dir = mkdtempSync(join(tmpdir(), "keeper-propose-"));
+    const specFile = join(dir, "weights.json");
+    writeFileSync(specFile, JSON.stringify({ kind: "custom", weights: { [tokens[0]!]: 50, [tokens[1]!]: 30, [tokens[2]!]: 20 } }));
+    const configFile = join(dir, "keeper.json");
+    writeFileSync(
+      configFile,
+      JSON.stringify({ chainId: chain.market.chainId, rpcUrl: chain.rpcUrl, factory, quoterV2: chain.market.quoterV2, ethPriceUsd: 3000, gasPriceCapGwei: 50 }),
+    );
+    const logger = createLogger({ level: "silent" });
+    const managerKey = privateKeyOf(devAccounts()[0]!); // the vault's MANAGER_ROLE in the fixture
+
+    // Dry-run simulates only; then the real proposal.
+    const err: string[] = [];
+    const manager = devAccounts()[0]!.address;
+    const dry = await main(["propose", "--config", configFile, "--vault", vault, "--weights", specFile, "--dry-run", "--from", manager], {
+      env: {},
+      logger,
+      stderr: (l) => err.push(l),
+    });
+    expect(err).toEqual([]);
+    expect(dry).toBe(0);
+    const pending = () => chain.publicClient.readContract({ address: vault, abi: iIndexVaultComposerAbi, functionName: "pendingProposal" });
+    expect((await pending()).eta).toBe(0n);
+    expect(
+      await main(["propose", "--config", configFile, "--vault", vault, "--weights", specFile], { env: { KEEPER_MANAGER_PRIVATE_KEY: managerKey }, logger }),
+    ).toBe(0);
+    expect((await pending()).targetsBps).toEqual([5000, 3000, 2000]);
+
+    // After the composition delay the keeper executes it (maintenance), then rebalances to the new targets.
+    await chain.testClient.increaseTime({ seconds: 2 * 86_400 + 1 });
+    await chain.testClient.mine({ blocks: 1 });
+    await refreshFeeds();
+    const k = keeper(configFor());
+    const executed = await k.loop.tick();
+    expect(k.metrics.registry.get("keeper_decisions_total", { vault, action: "maintenance", reason: "ExecuteProposal" })).toBe(1);
+    expect(executed.outcomes[0]?.status).toBe("confirmed");
+    const s = await k.adapter.readSnapshot(vault);
+    expect(s.constituents.map((c) => c.targetBps)).toEqual([5000, 3000, 2000]);
+    expect(s.maxDriftBps).toBeGreaterThan(1_000); // 33 % held vs 50 % target
+
+    await chain.testClient.increaseTime({ seconds: 12 });
+    await chain.testClient.mine({ blocks: 1 });
+    const rebalanced = await k.loop.tick();
+    expect(rebalanced.outcomes[0]).toMatchObject({ status: "confirmed", decision: { reason: "BENEFIT_EXCEEDS_COST" } });
+    expect((await k.adapter.readSnapshot(vault)).maxDriftBps).toBeLessThan(200);
   });
 });
 
