@@ -54,7 +54,7 @@ describe("hardhat deploy on the local chain", () => {
     for (const match of stdout.matchAll(/deploying "(\w+)" \(tx: 0x[0-9a-f]+\)\.\.\.: deployed at (0x[0-9a-fA-F]{40})/g)) {
       deployed.set(match[1]!, getAddress(match[2]!));
     }
-    expect([...deployed.keys()].sort()).toEqual(["IndexFactory", "IndexVault", "IndexVaultConfigurator"]);
+    expect([...deployed.keys()].sort()).toEqual(["IndexFactory", "IndexVault", "IndexVaultConfigurator", "IndexVaultRebalancer"]);
 
     for (const [contract, address] of deployed) {
       const code: Hex | undefined = await chain.publicClient.getCode({ address });
