@@ -169,3 +169,34 @@ describe("strategyParamsFor", () => {
     expect(strategyParamsFor(c, "0x00000000000000000000000000000000000000ff").thresholdBps).toBe(300);
   });
 });
+
+describe("deployments", () => {
+  it("test_parseConfig_takesFactoryQuoterAndEthFeedFromADeploymentsDirectory", () => {
+    const dir = mkdtempSync(join(tmpdir(), "keeper-deployments-"));
+    const factory = "0x00000000000000000000000000000000000000f1";
+    const quoter = "0x00000000000000000000000000000000000000f2";
+    const wethFeed = "0x00000000000000000000000000000000000000f3";
+    writeFileSync(join(dir, "IndexFactory.json"), JSON.stringify({ address: factory, abi: [] }));
+    writeFileSync(
+      join(dir, "LocalMarket.json"),
+      JSON.stringify({
+        address: "0x00000000000000000000000000000000000000f4",
+        abi: [],
+        linkedData: { quoterV2: quoter, constituents: [{ symbol: "WBTC", feed: VAULT_A }, { symbol: "WETH", feed: wethFeed }] },
+      }),
+    );
+    const c = parseConfig({ chainId: 31337, rpcUrl: "http://127.0.0.1:8545", deployments: dir, gasPriceCapGwei: 50 }, ENV);
+    expect(c).toMatchObject({ factory, quoterV2: quoter, ethUsdFeed: wethFeed });
+    // Explicit values win.
+    const own = parseConfig({ ...base(), deployments: dir }, ENV);
+    expect(own.quoterV2).toBe("0x00000000000000000000000000000000000000c2");
+    expect(own.factory).toBeUndefined();
+  });
+
+  it("test_parseConfig_reportsAMissingDeploymentsDirectory", () => {
+    const issues = issuesOf(() =>
+      parseConfig({ chainId: 31337, rpcUrl: "http://127.0.0.1:8545", deployments: "/nonexistent/dir", gasPriceCapGwei: 50 }, ENV),
+    );
+    expect(issues[0]).toMatch(/^deployments: cannot use \/nonexistent\/dir: ENOENT/);
+  });
+});

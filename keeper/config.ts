@@ -11,6 +11,7 @@
  *   KEEPER_LOG_LEVEL     pino level (read by the logger)
  */
 import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 import type { StrategyParams } from "./strategy.js";
 import type { Address, Hash } from "./types.js";
@@ -62,6 +63,11 @@ const fileSchema = z
     /** Vaults to watch; or `factory` to watch every vault in its registry; or both. */
     vaults: z.array(address).default([]),
     factory: address.optional(),
+    /**
+     * A hardhat-deploy directory (e.g. "deployments/localhost") to take `factory`, `quoterV2` and
+     * `ethUsdFeed` from when they are not set: IndexFactory.json and LocalMarket.json's linkedData.
+     */
+    deployments: z.string().min(1).optional(),
     /** Uniswap QuoterV2, for pricing the planned trades. */
     quoterV2: address,
     /** Chainlink ETH/USD feed for valuing gas; or a fixed `ethPriceUsd`. */
@@ -156,6 +162,44 @@ export interface CliOverrides {
   readonly once?: boolean;
 }
 
+const deploymentRecord = z.object({ address: address, linkedData: z.unknown().optional() }).passthrough();
+const localMarketLinked = z
+  .object({
+    quoterV2: address,
+    constituents: z.array(z.object({ symbol: z.string(), feed: address }).passthrough()),
+  })
+  .passthrough();
+
+/**
+ * Fill `factory`, `quoterV2` and `ethUsdFeed` from a hardhat-deploy directory when the file names one
+ * and leaves them unset. Returns the completed raw object and any problems found.
+ */
+export function applyDeployments(raw: unknown, baseDir: string = process.cwd()): { raw: unknown; issues: string[] } {
+  if (raw === null || typeof raw !== "object") return { raw, issues: [] };
+  const r = raw as Record<string, unknown>;
+  if (typeof r.deployments !== "string") return { raw, issues: [] };
+  const dir = resolve(baseDir, r.deployments);
+  const read = (name: string): unknown => JSON.parse(readFileSync(join(dir, name), "utf8"));
+  const out: Record<string, unknown> = { ...r };
+  const issues: string[] = [];
+  try {
+    if (out.factory === undefined && (!Array.isArray(out.vaults) || out.vaults.length === 0)) {
+      out.factory = deploymentRecord.parse(read("IndexFactory.json")).address;
+    }
+    if (out.quoterV2 === undefined || (out.ethUsdFeed === undefined && out.ethPriceUsd === undefined)) {
+      const market = localMarketLinked.parse(deploymentRecord.parse(read("LocalMarket.json")).linkedData);
+      out.quoterV2 ??= market.quoterV2;
+      if (out.ethUsdFeed === undefined && out.ethPriceUsd === undefined) {
+        const weth = market.constituents.find((c) => c.symbol === "WETH");
+        if (weth !== undefined) out.ethUsdFeed = weth.feed;
+      }
+    }
+  } catch (e) {
+    issues.push(`deployments: cannot use ${dir}: ${(e as Error).message.split("\n")[0]}`);
+  }
+  return { raw: out, issues };
+}
+
 function findSecretKeys(value: unknown, path: string[] = []): string[] {
   if (value === null || typeof value !== "object") return [];
   const found: string[] = [];
@@ -185,8 +229,9 @@ export function parseConfig(
     );
   }
   // Validate the file and the environment together so every problem is reported at once.
-  const parsed = fileSchema.safeParse(raw);
-  const issues: string[] = parsed.success ? [] : formatIssues(parsed.error);
+  const completed = applyDeployments(raw);
+  const parsed = fileSchema.safeParse(completed.raw);
+  const issues: string[] = [...completed.issues, ...(parsed.success ? [] : formatIssues(parsed.error))];
   const fileDryRun = parsed.success
     ? parsed.data.dryRun
     : typeof raw === "object" && raw !== null && (raw as { dryRun?: unknown }).dryRun === true;
