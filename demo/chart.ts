@@ -107,7 +107,8 @@ export function renderChart(input: ChartInput): string {
 
   // x axis labels and step separators
   input.points.forEach((p, i) => {
-    out.push(`<line x1="${fix(x(i))}" x2="${fix(x(i))}" y1="${top1}" y2="${top2 + h2}" stroke="#f3f3f3"/>`);
+    out.push(`<line x1="${fix(x(i))}" x2="${fix(x(i))}" y1="${top1}" y2="${top1 + h1}" stroke="#f3f3f3"/>`);
+    out.push(`<line x1="${fix(x(i))}" x2="${fix(x(i))}" y1="${top2}" y2="${top2 + h2}" stroke="#f3f3f3"/>`);
     out.push(
       `<text x="${fix(x(i))}" y="${top2 + h2 + 18}" font-size="11" fill="#444" text-anchor="end" transform="rotate(-30 ${fix(x(i))} ${top2 + h2 + 18})">${esc(p.label)}</text>`,
     );

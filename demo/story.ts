@@ -202,8 +202,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
       for (const [c, pct] of moves) {
         const feed = chain.contracts.feedOf(c.token);
         const [, answer] = await feed.read.latestRoundData();
-        const base = (market.constituents.find((m) => m.address === c.token)?.priceUsd8 ?? answer) as bigint;
-        const target = (base * BigInt(Math.round((100 + pct) * 100))) / 10_000n;
+        const target = (answer * BigInt(Math.round((100 + pct) * 100))) / 10_000n;
         const hash: Hash = await chain.contracts.priceMover.write.moveMarket([c.token, target]);
         const receipt = await client.waitForTransactionReceipt({ hash });
         gas += receipt.gasUsed;
@@ -213,7 +212,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     };
     const small = await moveTo(down === undefined ? [[up, 1.5]] : [[up, 1.5], [down, -1]]);
     await record(`Prices drift a little: ${small.text}`, "small move", small.gas, "Feeds and pools moved together (PriceMover: Chainlink answer + arbitrage swap). Drift stays under the threshold: the keeper waits.");
-    const big = await moveTo(down === undefined ? [[up, 20]] : [[up, 20], [down, -10]]);
+    const big = await moveTo(down === undefined ? [[up, 18]] : [[up, 18], [down, -9]]);
     const afterMove = await record(`Prices move: ${big.text}`, "big move", big.gas, "Drift crosses the threshold.");
 
     // The keeper rebalances.
@@ -222,6 +221,18 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     if (rebalancerAbi === undefined) {
       log("\n (this build has no rebalancing module: skipping the keeper step)");
     } else {
+      // On a chain where the demo already ran, the previous rebalance's cooldown may still run: skip ahead to its
+      // end (anvil time travel) and re-stamp every feed so prices stay fresh.
+      if (afterMove.rebalance?.reason === "cooldown") {
+        const now = (await client.getBlock()).timestamp;
+        await chain.testClient.increaseTime({ seconds: Number(afterMove.rebalance.cooldownEndsAt - now) + 1 });
+        await chain.testClient.mine({ blocks: 1 });
+        for (const feed of [chain.contracts.usdtFeed, ...afterMove.constituents.map((c) => chain.contracts.feedOf(c.token))]) {
+          const [, answer] = await feed.read.latestRoundData();
+          await client.waitForTransactionReceipt({ hash: await feed.write.setPrice([answer]) });
+        }
+        log(`\n ▶ the last rebalance's cooldown was still running: skipped ahead to its end and refreshed the feeds`);
+      }
       const fromBlock = (await client.getBlockNumber()) + 1n;
       let keeperNote = "";
       try {
@@ -244,7 +255,6 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
           if (!(await readVaultStatus(client, vault)).rebalancing) break;
         }
       }
-      void afterMove;
       await record(`The keeper rebalances (${rebalancedBy === "keeper" ? "keeper process" : "direct call"})`, "rebalance", rebalanceGas, "Minimal-turnover trades planned on-chain from Chainlink prices; each trade bounded by the oracle.");
     }
 
