@@ -222,7 +222,11 @@ export async function connectLocalChain(
     contracts,
     contractsFor,
     async setMarketPrice(token, priceUsd8) {
-      await confirm(await contracts.priceMover.write.moveMarket([getAddress(token), priceUsd8]));
+      const args = [getAddress(token), priceUsd8] as const;
+      // anvil's eth_estimateGas is sometimes a few hundred gas short for the pool swaps and their callbacks
+      // (seen: 469,728 used of 471,590 estimated, then out of gas): send with a margin.
+      const estimate = await contracts.priceMover.estimateGas.moveMarket(args, { account: owner.account });
+      await confirm(await contracts.priceMover.write.moveMarket(args, { gas: (estimate * 3n) / 2n }));
     },
     async mintTo(token, to, amount) {
       const t = getAddress(token);
