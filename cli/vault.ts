@@ -425,10 +425,24 @@ export async function send(
   progress: Progress,
 ): Promise<TxOutcome> {
   const { request } = await client.simulateContract({ ...call, account: wallet.account } as Parameters<AnyPublicClient["simulateContract"]>[0]);
-  const hash = await wallet.writeContract(request as Parameters<Wallet["writeContract"]>[0]);
+  // Gas: the estimate plus a margin (try/catch paths such as oracle reads and deferred transfers make the bare
+  // estimate fragile).
+  const estimate = await client.estimateContractGas({ ...call, account: wallet.account } as Parameters<AnyPublicClient["estimateContractGas"]>[0]);
+  const gas = (estimate * 13n) / 10n;
+  const hash = await wallet.writeContract({ ...(request as object), gas } as Parameters<Wallet["writeContract"]>[0]);
   progress.sent(label, hash);
   const receipt = await client.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error(`${label}: transaction ${hash} reverted`);
+  if (receipt.status !== "success") {
+    // Replay at the parent block to recover the reason.
+    let reason = "";
+    try {
+      await client.simulateContract({ ...call, account: wallet.account, blockNumber: receipt.blockNumber - 1n } as Parameters<AnyPublicClient["simulateContract"]>[0]);
+    } catch (error) {
+      const { explainError } = await import("./errors");
+      reason = `: ${explainError(error).message}`;
+    }
+    throw new Error(`${label}: transaction ${hash} reverted (gas used ${receipt.gasUsed} of ${gas})${reason}`);
+  }
   progress.confirmed(label, receipt);
   return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };
 }

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { parseEventLogs, type Abi, type Address, type Hash } from "viem";
+import { parseEventLogs, type Abi, type Address } from "viem";
 import { defaultDeploymentsDir, readDeployments } from "../cli/deployments";
 import { fmtBps, fmtUnits, fmtUsdt, table } from "../cli/format";
 import { weightsTable } from "../cli/main";
@@ -24,7 +24,7 @@ import {
 } from "../cli/vault";
 import { privateKeyOf } from "../sdk/accounts";
 import { startAnvil, type AnvilInstance } from "../sdk/anvil";
-import { indexVaultAbi } from "../sdk/generated/abis";
+import { indexVaultAbi, priceMoverAbi } from "../sdk/generated/abis";
 import { connectLocalChain, LOCAL_ANVIL_ARGS, type LocalChain } from "../sdk/localChain";
 import { repoRoot } from "../sdk/paths";
 import { renderChart, type ChartPoint } from "./chart";
@@ -203,9 +203,8 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
         const feed = chain.contracts.feedOf(c.token);
         const [, answer] = await feed.read.latestRoundData();
         const target = (answer * BigInt(Math.round((100 + pct) * 100))) / 10_000n;
-        const hash: Hash = await chain.contracts.priceMover.write.moveMarket([c.token, target]);
-        const receipt = await client.waitForTransactionReceipt({ hash });
-        gas += receipt.gasUsed;
+        const moved = await send(client, deployer, `move ${c.symbol}`, { address: market.priceMover, abi: priceMoverAbi, functionName: "moveMarket", args: [c.token, target] }, silentProgress);
+        gas += moved.gasUsed;
         parts.push(`${c.symbol} ${pct >= 0 ? "+" : ""}${pct} % → $${fmtUnits(target, 8, 2)}`);
       }
       return { gas, text: parts.join(", ") };
