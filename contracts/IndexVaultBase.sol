@@ -54,17 +54,18 @@ abstract contract IndexVaultBase {
         s.balances = new uint256[](n);
         s.decimals = new uint256[](n);
         s.targets = new uint256[](n);
+        bool anyDeferred = _s().params.deferredTokenCount != 0; // one read for every balance below
         for (uint256 i; i < n; ++i) {
             VaultStorageLib.Constituent storage c = _s().constituents[i];
             // One read of the constituent's first slot (token, weight, decimals, heartbeat) into memory.
             (address token, uint16 target, uint8 tokenDecimals, uint8 feedDecimals, uint32 heartbeat) =
                 (c.token, c.targetWeightBps, c.tokenDecimals, c.feedDecimals, c.heartbeat);
             s.prices[i] = OracleLib.readPrice(c.feed, heartbeat, feedDecimals);
-            s.balances[i] = _held(token);
+            s.balances[i] = _heldFor(token, anyDeferred);
             s.decimals[i] = tokenDecimals;
             s.targets[i] = target;
         }
-        s.idle = _held(address(_USDT));
+        s.idle = _heldFor(address(_USDT), anyDeferred);
     }
 
     /// @dev Each constituent's Chainlink value at the snapshot (the hook for rebalancing). {USDT units}
@@ -99,8 +100,14 @@ abstract contract IndexVaultBase {
 
     /// @dev Balance held for shareholders: the vault's balance less amounts deferred to in-kind redeemers.
     function _held(address token) internal view returns (uint256 balance) {
+        return _heldFor(token, _s().params.deferredTokenCount != 0);
+    }
+
+    /// @dev `_held` with `deferredTokenCount != 0` read once by the caller (it cannot change within one operation:
+    ///      only in-kind redemptions and claims, which hold the lock, change it).
+    function _heldFor(address token, bool anyDeferred) internal view returns (uint256 balance) {
         balance = IERC20(token).balanceOf(address(this));
-        if (_s().params.deferredTokenCount != 0) {
+        if (anyDeferred) {
             uint256 deferred = _s().totalDeferred[token];
             balance = balance > deferred ? balance - deferred : 0;
         }
