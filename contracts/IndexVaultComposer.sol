@@ -127,6 +127,7 @@ contract IndexVaultComposer is IndexVaultModule, IIndexVaultComposer, Reentrancy
         p = _r().proposal;
         if (p.eta != 0) revert IndexVaultComposer__ProposalPending(p.eta);
         uint256 eta = block.timestamp + _config().compositionDelay;
+        // forge-lint: disable-next-line(unsafe-typecast) timestamp + bounded delay fits uint40 until the year 36812
         p.eta = uint40(eta);
         p.targetsBps = targetsBps;
     }

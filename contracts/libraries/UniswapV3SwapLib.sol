@@ -52,6 +52,7 @@ library UniswapV3SwapLib {
         (int256 paid, int256 received) = zeroForOne ? (amount0, amount1) : (amount1, amount0);
         // A pool never reports paid > amountIn for an exact input, and the callback refuses to pay more.
         if (paid != SafeCast.toInt256(amountIn)) {
+            // forge-lint: disable-next-line(unsafe-typecast) the cast is taken only where paid >= 0
             revert IIndexVault.IndexVault__PartialFill(pool, amountIn, paid < 0 ? 0 : uint256(paid));
         }
         // The pool pays out: received <= 0 for an exact-input swap.
@@ -67,6 +68,7 @@ library UniswapV3SwapLib {
         if (msg.sender != slot.tload()) revert IIndexVault.IndexVault__UnauthorizedCallback(msg.sender);
         slot.tstore(address(0));
         (address tokenIn, uint256 amountIn) = abi.decode(data, (address, uint256));
+        // forge-lint: disable-next-line(unsafe-typecast) each cast is taken only where its delta is > 0
         uint256 owed = amount0Delta > 0 ? uint256(amount0Delta) : amount1Delta > 0 ? uint256(amount1Delta) : 0;
         if (owed > amountIn) revert IIndexVault.IndexVault__CallbackOverpayment(msg.sender, owed, amountIn);
         if (owed != 0) IERC20(tokenIn).safeTransfer(msg.sender, owed);
