@@ -1,7 +1,8 @@
 // 05 · Example indexes: one vault per `indexes[]` entry of config/<network>.json (a BTC/ETH index, a DeFi index and
 // a 10-token index), created through the factory and saved as `Index_<id>`. Re-running skips indexes already in
 // the factory's registry. The factory probes each constituent for a transfer fee with PROBE_AMOUNT units from the
-// deployer: on the local market they are minted; on a real market the deployer must hold them (WETH is wrapped).
+// deployer: on the local market they are minted; on a real market the deployer must hold them (WETH is wrapped);
+// on an anvil fork of mainnet they are bought with the fork's ETH through Uniswap (see `buyProbe`).
 import type { DeployFunction } from "hardhat-deploy/types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { getAddress, type Address } from "viem";
@@ -43,6 +44,8 @@ const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
           await (await MockWETH9__factory.connect(c.token, signer).deposit({ value: PROBE_AMOUNT - balance })).wait();
         } else if (isLocal) {
           await (await token.mint(deployer!, PROBE_AMOUNT - balance)).wait();
+        } else if (weth !== undefined && (await isAnvilFork(hre))) {
+          await buyProbe(c, PROBE_AMOUNT - balance);
         } else {
           throw new Error(`the deployer ${deployer} needs ${PROBE_AMOUNT} units of ${c.token} for the factory's fee-on-transfer probe`);
         }
@@ -50,6 +53,42 @@ const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
       await (await token.approve(factoryRecord.address, PROBE_AMOUNT)).wait();
     }
     return basket.map(() => PROBE_AMOUNT);
+  };
+
+  /**
+   * On an anvil fork of a real market: buys `amount` of a constituent with the deployer's (fork) ETH through the
+   * Uniswap V3 SwapRouter (exact output), along WETH → USDT → the constituent's route, or its route's tail when the
+   * route already passes through WETH.
+   */
+  const buyProbe = async (c: ConstituentParamsValue, amount: bigint): Promise<void> => {
+    const wethAddress = getAddress(weth!);
+    const wethFee = market.tokens.get("WETH")?.fees[0] ?? 500;
+    const hops: { tokens: string[]; fees: number[] } =
+      c.path.length >= 3 && getAddress(c.path[1]!) === wethAddress
+        ? { tokens: c.path.slice(1), fees: c.fees.slice(1) }
+        : { tokens: [wethAddress, ...c.path], fees: [wethFee, ...c.fees] };
+    // exactOutput takes the path reversed: tokenOut first.
+    const types: string[] = [];
+    const values: (string | number)[] = [];
+    const reversed = [...hops.tokens].reverse();
+    const reversedFees = [...hops.fees].reverse();
+    reversed.forEach((t, i) => {
+      types.push("address");
+      values.push(t);
+      if (i < reversedFees.length) {
+        types.push("uint24");
+        values.push(reversedFees[i]!);
+      }
+    });
+    const path = hre.ethers.solidityPacked(types, values);
+    const maxIn = hre.ethers.parseEther("1");
+    await (await MockWETH9__factory.connect(wethAddress, signer).deposit({ value: maxIn })).wait();
+    await (await MockERC20__factory.connect(wethAddress, signer).approve(market.swapRouter, maxIn)).wait();
+    const { abi } = require("@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol/SwapRouter.json") as { abi: unknown[] };
+    const router = new hre.ethers.Contract(market.swapRouter, abi as never, signer);
+    const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
+    await (await router.getFunction("exactOutput")({ path, recipient: deployer!, deadline, amountOut: amount, amountInMaximum: maxIn })).wait();
+    deployments.log(`bought ${amount} units of ${c.token} on the fork for the fee-on-transfer probe`);
   };
 
   for (const index of config.indexes) {
@@ -94,6 +133,18 @@ const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
     deployments.log(`${index.name} (${index.symbol}): ${vault} — ${index.constituents.map((c) => `${c.symbol} ${c.weightBps / 100}%`).join(", ")} (gas ${receipt.gasUsed})`);
   }
 };
+
+/** Whether the node is anvil running a fork (probes may then be bought with the fork's ETH). */
+async function isAnvilFork(hre: HardhatRuntimeEnvironment): Promise<boolean> {
+  try {
+    const version = (await hre.network.provider.request({ method: "web3_clientVersion" })) as string;
+    if (!/anvil/i.test(version)) return false;
+    const info = (await hre.network.provider.request({ method: "anvil_nodeInfo" })) as { forkConfig?: { forkUrl?: string | null } };
+    return typeof info.forkConfig?.forkUrl === "string" && info.forkConfig.forkUrl !== "";
+  } catch {
+    return false;
+  }
+}
 
 func.tags = ["Indexes"];
 func.dependencies = ["Factory"];

@@ -3,7 +3,8 @@
 // config layer: local and mainnet configs resolve to the exact `createVault` arguments, bad configs are refused.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createPublicClient, getAddress, http, keccak256, toBytes } from "viem";
+import { createPublicClient, createWalletClient, erc20Abi, getAddress, http, keccak256, toBytes } from "viem";
+import { foundry } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDeployments, type Deployments } from "../../cli/deployments";
 import { hardhatDeploy } from "../../cli/testing";
@@ -13,6 +14,7 @@ import { startAnvil, type AnvilInstance } from "../../sdk/anvil";
 import { iIndexFactoryAbi, indexVaultAbi } from "../../sdk/generated/abis";
 import { LOCAL_ANVIL_ARGS } from "../../sdk/localChain";
 import { repoRoot } from "../../sdk/paths";
+import { useLocalChain } from "../../sdk/testing";
 
 const root = repoRoot();
 let anvil: AnvilInstance;
@@ -132,4 +134,76 @@ describe("deployment config", () => {
   it("test_configNameForChain_unknownChain_reverts", () => {
     expect(() => loadDeployConfig(root, 10)).toThrow(/no deployment config for chain 10/);
   });
+});
+
+describe("hardhat deploy on a fork of an external market", () => {
+  // A real-market deployment rehearsed offline: anvil forks the suite's local chain, and the config describes that
+  // market as "external" (addresses in the file, no local-market script). The deployer holds none of the tokens,
+  // so the index script buys the fee-on-transfer probes with the fork's ETH through Uniswap's SwapRouter.
+  const local = useLocalChain();
+
+  it("test_deploy_externalMarketOnFork_buysProbesAndCreatesIndexes", async () => {
+    const m = local.chain.market;
+    const tokens = Object.fromEntries(
+      m.constituents.map((c) => [
+        c.symbol,
+        {
+          address: c.address,
+          decimals: c.decimals,
+          feed: c.feed,
+          heartbeat: c.heartbeat,
+          route: { path: c.buyRouteTokens.map((t) => (t === m.usdt ? "USDT" : m.constituents.find((x) => x.address === t)!.symbol)), fees: c.buyRouteFees },
+        },
+      ]),
+    );
+    const config = {
+      network: "fork-rehearsal",
+      market: {
+        kind: "external",
+        uniswapFactory: m.uniswapFactory,
+        swapRouter: m.swapRouter,
+        quoterV2: m.quoterV2,
+        usdt: { address: m.usdt, decimals: 6, feed: m.usdtFeed, heartbeat: m.usdtHeartbeat },
+        tokens,
+      },
+      roles: { admin: "deployer", manager: "deployer", guardian: "deployer", keeper: "deployer", feeRecipient: "deployer" },
+      defaults: { mintFeeBps: 30, burnFeeBps: 30, managementFeeBps: 100, maxSlippageBps: 100, minDeposit: "100000000" },
+      indexes: [
+        { id: "btc-eth", name: "BTC/ETH Index", symbol: "BTCETH", constituents: [{ symbol: "WBTC", weightBps: 6000 }, { symbol: "WETH", weightBps: 4000 }] },
+        { id: "two-hop", name: "Two-hop Index", symbol: "YFIX", constituents: [{ symbol: "YFI", weightBps: 5000 }, { symbol: "LINK", weightBps: 5000 }] },
+      ],
+    };
+    const tmp = mkdtempSync(join(root, "cache", "test-deploy", "fork-"));
+    const fork = await startAnvil({ args: [...LOCAL_ANVIL_ARGS, "--fork-url", local.chain.rpcUrl] });
+    try {
+      // The deployer (account 0) provided the local market's liquidity: on the fork, it gives away what it holds of
+      // the index tokens, so it has ETH but none of them, like a fresh mainnet deployer.
+      const deployer = createWalletClient({ account: devAccounts()[0]!, transport: http(fork.rpcUrl), chain: { ...foundry, id: 31337 } });
+      const forkClient = createPublicClient({ transport: http(fork.rpcUrl) });
+      for (const symbol of ["WBTC", "WETH", "YFI", "LINK"]) {
+        const token = m.constituents.find((c) => c.symbol === symbol)!.address;
+        const balance = await forkClient.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [deployer.account.address] });
+        if (balance > 0n) {
+          const hash = await deployer.writeContract({ address: token, abi: erc20Abi, functionName: "transfer", args: ["0x000000000000000000000000000000000000dEaD", balance] });
+          await forkClient.waitForTransactionReceipt({ hash });
+        }
+      }
+      const configFile = join(tmp, "fork.json");
+      writeFileSync(configFile, JSON.stringify(config));
+      const output = await hardhatDeploy(fork.rpcUrl, { HARDHAT_DEPLOYMENTS_DIR: join(tmp, "deployments"), DEPLOY_CONFIG: configFile });
+      expect(output).not.toMatch(/deploying the local market/);
+      expect(output).toMatch(/bought 10000 units of/);
+      const records = readDeployments(join(tmp, "deployments", "localhost"));
+      expect(records.records.has("LocalMarket")).toBe(false);
+      const client = createPublicClient({ transport: http(fork.rpcUrl) });
+      const factory = records.records.get("IndexFactory")!.address;
+      const vaults = await client.readContract({ address: factory, abi: iIndexFactoryAbi, functionName: "vaults" });
+      expect(vaults).toHaveLength(2);
+      const twoHop = await client.readContract({ address: vaults[1]!, abi: indexVaultAbi, functionName: "constituent", args: [0n] });
+      expect(twoHop.path).toHaveLength(3); // USDT → WETH → YFI
+    } finally {
+      await fork.stop();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
