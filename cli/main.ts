@@ -175,6 +175,13 @@ async function connect(options: Options, io: CliIo): Promise<Context> {
   if (deployments.chainId !== undefined && deployments.chainId !== chainId) {
     throw new Error(`${deployments.dir} belongs to chain ${deployments.chainId}, the node is chain ${chainId}: pass --deployments or --factory/--vault`);
   }
+  const factory = deployments.records.get("IndexFactory");
+  if (options.factory === undefined && factory !== undefined && (await client.getCode({ address: factory.address })) === undefined) {
+    throw new Error(
+      `no contract at the IndexFactory address recorded in ${deployments.dir} (${factory.address}): the records are from an earlier chain. ` +
+        "Deploy again (npm run deploy:local, or npm run demo -- --rpc <url>) or pass --deployments/--factory",
+    );
+  }
   return { rpcUrl, chain, client, deployments, options, io };
 }
 

@@ -23,7 +23,7 @@ import {
   type VaultStatus,
 } from "../cli/vault";
 import { privateKeyOf } from "../sdk/accounts";
-import { startAnvil, type AnvilInstance } from "../sdk/anvil";
+import { rpcRequest, startAnvil, type AnvilInstance } from "../sdk/anvil";
 import { indexVaultAbi, priceMoverAbi } from "../sdk/generated/abis";
 import { connectLocalChain, LOCAL_ANVIL_ARGS, type LocalChain } from "../sdk/localChain";
 import { repoRoot } from "../sdk/paths";
@@ -119,9 +119,19 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     const env: NodeJS.ProcessEnv = { ...process.env, ANVIL_RPC_URL: rpcUrl, NO_COLOR: "1" };
     if (deploymentsRoot !== undefined) env.HARDHAT_DEPLOYMENTS_DIR = deploymentsRoot;
     if (options.marketJson !== undefined) env.LOCAL_MARKET_JSON = options.marketJson;
-    const deployOut = await run(join(root, "node_modules", ".bin", "hardhat"), ["deploy", "--network", "localhost", ...(options.compile === false ? ["--no-compile"] : [])], env, 600_000);
+    const recordsDir = deploymentsRoot === undefined ? defaultDeploymentsDir(root, 31337) : join(deploymentsRoot, "localhost");
+    // Records left by an earlier chain (anvil restarted) would make hardhat-deploy look for transactions that are
+    // gone: start those records afresh.
+    let reset = false;
+    for (const name of ["LocalMarket", "IndexFactory"]) {
+      const record = readDeployments(recordsDir).records.get(name);
+      if (record !== undefined && (await rpcRequest<string>(rpcUrl, "eth_getCode", [record.address, "latest"])) === "0x") reset = true;
+    }
+    if (reset) log(`  │ the records in ${relative(process.cwd(), recordsDir) || recordsDir} are from an earlier chain: deploying afresh (--reset)`);
+    const deployArgs = ["deploy", "--network", "localhost", ...(options.compile === false ? ["--no-compile"] : []), ...(reset ? ["--reset"] : [])];
+    const deployOut = await run(join(root, "node_modules", ".bin", "hardhat"), deployArgs, env, 600_000);
     if (!short) for (const line of deployOut.split("\n").filter((l) => /deployed at|Index \(|local market:|reusing/.test(l))) log(`  │ ${line.replace(/\(tx: 0x[0-9a-f]+\)\.\.\.: /, "")}`);
-    const deployments = readDeployments(deploymentsRoot === undefined ? defaultDeploymentsDir(root, 31337) : join(deploymentsRoot, "localhost"));
+    const deployments = readDeployments(recordsDir);
     const market = deployments.localMarket;
     if (market === undefined) throw new Error(`no LocalMarket record in ${deployments.dir}: the demo needs the local market (chain 31337)`);
     const vaultRecord = deployments.records.get(`Index_${indexId}`);
@@ -297,7 +307,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     log("");
     log(`chart: ${relative(process.cwd(), chartPath) || chartPath}`);
     const wallMs = performance.now() - started;
-    log(`done in ${(wallMs / 1000).toFixed(1)} s${anvil === undefined ? "" : " (anvil stopped)"}.`);
+    log(`done in ${(wallMs / 1000).toFixed(1)} s (${process.uptime().toFixed(1)} s since the process started)${anvil === undefined ? "" : "; anvil stopped"}.`);
     if (anvil === undefined) {
       log(`the chain keeps running at ${rpcUrl}: try  npm run cli -- status --rpc ${rpcUrl} --vault ${indexId}`);
     }
