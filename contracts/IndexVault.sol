@@ -260,6 +260,8 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         if (shares == 0) revert IndexVault__ZeroAmount();
         _accrueManagementFee();
         if (msg.sender != owner) _spendAllowance(owner, msg.sender, shares);
+        uint256 held = balanceOf(owner);
+        if (shares > held) revert ERC4626ExceededMaxRedeem(owner, shares, held);
         uint256 supply = totalSupply();
         uint256 feeShares = shares.mulDiv(_s().params.burnFeeBps, ConstantsLib.BPS, Math.Rounding.Ceil);
         uint256 burnt = shares - feeShares;

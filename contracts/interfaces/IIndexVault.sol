@@ -409,7 +409,8 @@ interface IIndexVault is IERC4626, IUniswapV3SwapCallback {
 
     /// @notice Burns `shares` (less the burn fee, transferred in shares) and pays the pro-rata basket, rounded down.
     /// @dev Never paused, never blocked by oracles or a rebalance. A token whose transfer to `receiver` fails does
-    ///      not block the others: its amount is deferred to `claim`.
+    ///      not block the others: its amount is deferred to `claim`. Reverts `ERC4626ExceededMaxRedeem` when
+    ///      `shares` exceed `owner`'s balance.
     /// @param shares {share} Taken from `owner`.
     /// @param receiver Receives the basket.
     /// @param owner Whose shares (the caller needs an allowance unless it is `owner`).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
@@ -197,6 +198,13 @@ contract IndexVaultInKindTest is VaultFixture {
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, bob, 0, 1e18));
         vault.redeemInKind(1e18, bob, alice);
+    }
+
+    function test_redeemInKind_revertsWhenSharesExceedTheOwnersBalance() public {
+        uint256 held = vault.balanceOf(alice);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(ERC4626.ERC4626ExceededMaxRedeem.selector, alice, held + 1, held));
+        vault.redeemInKind(held + 1, alice, alice);
     }
 
     function test_redeemInKind_revertsForZeroSharesOrReceiver() public {
