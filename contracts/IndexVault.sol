@@ -20,6 +20,7 @@ import {
     VaultConfig
 } from "./interfaces/IIndexVault.sol";
 import {IndexVaultBase} from "./IndexVaultBase.sol";
+import {ConstituentTableLib} from "./libraries/ConstituentTableLib.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {FeeLib} from "./libraries/FeeLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
@@ -64,6 +65,9 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     ///      `IIndexVaultRebalancer`).
     address internal immutable _REBALANCER;
 
+    /// @dev {USDT units} One cent: the absolute part of every leg's rounding tolerance (see `_buyFloor`).
+    uint256 internal immutable _SWAP_DUST;
+
     // ---------------------------------------------------------------------------------------------------------------
     // Storage: everything lives in the `VaultStorageLib` namespace (shared with the configurator)
     // ---------------------------------------------------------------------------------------------------------------
@@ -83,6 +87,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         _DECIMALS_OFFSET = ConstantsLib.SHARE_DECIMALS - _USDT_DECIMALS;
         _CONFIGURATOR = address(configurator);
         _REBALANCER = rebalancer;
+        _SWAP_DUST = 10 ** _USDT_DECIMALS / ConstantsLib.SWAP_DUST_DIVISOR;
         _disableInitializers();
     }
 
@@ -642,7 +647,6 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         for (uint256 i; i < amountsIn.length; ++i) {
             uint256 amountIn = amountsIn[i];
             if (amountIn == 0) continue;
-            VaultStorageLib.Constituent storage c = _s().constituents[i];
             // The least the leg may be worth {USDT units}, as a token amount rounded up, less one unit of the token
             // for the pool's rounding.
             uint256 minOut = OracleLib.fromUsdt(
@@ -654,8 +658,8 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
                 Math.Rounding.Ceil
             );
             minOut = _sub0(minOut, 1);
-            _swapExactIn(c, true, amountIn, minOut);
-            uint256 received = _held(c.token) - s.balances[i];
+            _swapExactIn(s, i, true, amountIn, minOut);
+            uint256 received = _held(ConstituentTableLib.tokenOf(s.table, i)) - s.balances[i];
             valueIn += _value(i, received, s, Math.Rounding.Floor);
         }
     }
@@ -669,7 +673,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
             uint256 amountIn = s.balances[i].mulDiv(shares, supply);
             if (amountIn == 0) continue;
             uint256 minOut = _sellFloor(_value(i, amountIn, s, Math.Rounding.Floor), amountIn, keepBps);
-            _swapExactIn(_s().constituents[i], false, amountIn, minOut);
+            _swapExactIn(s, i, false, amountIn, minOut);
         }
         sold = _held(address(_USDT)) - s.idle;
     }
@@ -684,20 +688,16 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     ///      decimals and a high price, exceeds any bps bound. A sandwich can take at most maxSlippage plus one cent
     ///      plus one token unit from a leg.
     function _buyFloor(uint256 amountIn, uint256 keepBps) internal view returns (uint256) {
-        return _sub0(amountIn * keepBps / ConstantsLib.BPS, _swapDust());
+        return _sub0(amountIn * keepBps / ConstantsLib.BPS, _SWAP_DUST);
     }
 
     /// @dev {USDT units} The least a sell leg of `amountIn` tokens worth `value` may return: value × (1 − maxSlippage)
     ///      less one cent and less the value of one unit of the token, bounded above by ⌈(value + 1) / amountIn⌉
     ///      (same reason as `_buyFloor`). `previewRedeem` uses the same function, so it stays a floor.
     function _sellFloor(uint256 value, uint256 amountIn, uint256 keepBps) internal view returns (uint256) {
-        return _sub0(value * keepBps / ConstantsLib.BPS, _swapDust() + Math.ceilDiv(value + 1, amountIn));
+        return _sub0(value * keepBps / ConstantsLib.BPS, _SWAP_DUST + Math.ceilDiv(value + 1, amountIn));
     }
 
-    /// @dev {USDT units} One cent: the absolute part of every leg's rounding tolerance.
-    function _swapDust() internal view returns (uint256) {
-        return 10 ** _USDT_DECIMALS / ConstantsLib.SWAP_DUST_DIVISOR;
-    }
 
     /// @dev max(a − b, 0).
     function _sub0(uint256 a, uint256 b) internal pure returns (uint256) {

@@ -8,7 +8,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IIndexVault} from "./interfaces/IIndexVault.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
-import {UniswapV3SwapLib, Hop} from "./libraries/UniswapV3SwapLib.sol";
+import {ConstituentTableLib} from "./libraries/ConstituentTableLib.sol";
+import {UniswapV3SwapLib} from "./libraries/UniswapV3SwapLib.sol";
 import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
 
 /// @title IndexVaultBase
@@ -32,6 +33,7 @@ abstract contract IndexVaultBase {
         uint256[] balances; // {tok units} held for holders
         uint256[] decimals; // each constituent's token decimals, read once with its feed (saves a storage read per valuation)
         uint256[] targets; // {bps} each constituent's target weight, from the same storage slot
+        bytes table; // the constituent table (tokens, feeds, routes), read once: ConstituentTableLib
     }
 
     /// @param usdt The asset; reverts `IndexVault__UnsupportedToken` unless it reports at most 18 decimals.
@@ -45,22 +47,22 @@ abstract contract IndexVaultBase {
     }
 
     /// @dev Validated prices (sequencer, USDT/USD, every constituent) and holdings. Reverts on any invalid price.
+    ///      The constituents' configuration comes from the constituent table (one account access for all of them).
     function _snapshot() internal view returns (Snapshot memory s) {
         VaultStorageLib.OracleConfig memory o = _s().oracle;
         OracleLib.checkSequencer(_s().sequencerFeed, o.sequencerGracePeriod);
         s.usdtPrice = OracleLib.readPrice(o.usdtFeed, o.usdtHeartbeat, o.usdtFeedDecimals);
-        uint256 n = _s().constituents.length;
+        s.table = ConstituentTableLib.read(_s().constituentTable);
+        uint256 n = ConstituentTableLib.count(s.table);
         s.prices = new uint256[](n);
         s.balances = new uint256[](n);
         s.decimals = new uint256[](n);
         s.targets = new uint256[](n);
         bool anyDeferred = _s().params.deferredTokenCount != 0; // one read for every balance below
         for (uint256 i; i < n; ++i) {
-            VaultStorageLib.Constituent storage c = _s().constituents[i];
-            // One read of the constituent's first slot (token, weight, decimals, heartbeat) into memory.
-            (address token, uint16 target, uint8 tokenDecimals, uint8 feedDecimals, uint32 heartbeat) =
-                (c.token, c.targetWeightBps, c.tokenDecimals, c.feedDecimals, c.heartbeat);
-            s.prices[i] = OracleLib.readPrice(c.feed, heartbeat, feedDecimals);
+            (address token, uint256 target, uint8 tokenDecimals, uint8 feedDecimals, uint256 heartbeat,) =
+                ConstituentTableLib.head(s.table, i);
+            s.prices[i] = OracleLib.readPrice(ConstituentTableLib.feedOf(s.table, i), heartbeat, feedDecimals);
             s.balances[i] = _heldFor(token, anyDeferred);
             s.decimals[i] = tokenDecimals;
             s.targets[i] = target;
@@ -113,28 +115,30 @@ abstract contract IndexVaultBase {
         }
     }
 
-    /// @notice Swaps exactly `amountIn` through a constituent's route and checks the route's final output.
+    /// @notice Swaps exactly `amountIn` through constituent `i`'s route and checks the route's final output.
     /// @dev The hook for rebalancing. Buying walks the hops from USDT to the token; selling walks them backwards.
-    /// @param c The constituent.
+    ///      The route comes from the snapshot's constituent table.
+    /// @param s The snapshot holding the constituent table.
+    /// @param i The constituent's index.
     /// @param buy True: USDT → token; false: token → USDT.
     /// @param amountIn {tokIn units} Exact input, > 0.
     /// @param minOut {tokOut units} Reverts `IndexVault__SwapOutputTooLow` below this.
     /// @return amountOut {tokOut units} Output of the last hop.
-    function _swapExactIn(VaultStorageLib.Constituent storage c, bool buy, uint256 amountIn, uint256 minOut)
+    function _swapExactIn(Snapshot memory s, uint256 i, bool buy, uint256 amountIn, uint256 minOut)
         internal
         returns (uint256 amountOut)
     {
-        uint256 hops = c.hopCount;
-        address tokenIn = buy ? address(_USDT) : c.token;
+        (address token,,,,, uint256 hops) = ConstituentTableLib.head(s.table, i);
+        address tokenIn = buy ? address(_USDT) : token;
         amountOut = amountIn;
         for (uint256 k; k < hops; ++k) {
             uint256 h = buy ? k : hops - 1 - k;
-            Hop memory hop = c.hops[h];
-            amountOut = UniswapV3SwapLib.swapExactIn(hop.pool, buy == hop.zeroForOne, tokenIn, amountOut);
-            if (k + 1 < hops) tokenIn = buy ? c.via[h] : c.via[h - 1];
+            (address pool, bool zeroForOne) = ConstituentTableLib.hop(s.table, i, h);
+            amountOut = UniswapV3SwapLib.swapExactIn(pool, buy == zeroForOne, tokenIn, amountOut);
+            if (k + 1 < hops) tokenIn = ConstituentTableLib.via(s.table, i, buy ? h : h - 1);
         }
         if (amountOut < minOut) {
-            revert IIndexVault.IndexVault__SwapOutputTooLow(buy ? c.token : address(_USDT), amountOut, minOut);
+            revert IIndexVault.IndexVault__SwapOutputTooLow(buy ? token : address(_USDT), amountOut, minOut);
         }
     }
 

@@ -9,6 +9,7 @@ import {IndexVaultModule} from "./IndexVaultModule.sol";
 import {IIndexVault, ConstituentParams} from "./interfaces/IIndexVault.sol";
 import {IIndexVaultComposer, ProposalInfo} from "./interfaces/IIndexVaultComposer.sol";
 import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
+import {ConstituentTableLib} from "./libraries/ConstituentTableLib.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
 import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
@@ -102,6 +103,7 @@ contract IndexVaultComposer is IndexVaultModule, IIndexVaultComposer, Reentrancy
             list[i].targetWeightBps = targets[i];
         }
         delete _r().proposal;
+        ConstituentTableLib.publish();
         emit CompositionExecuted(msg.sender, targets, token);
     }
 

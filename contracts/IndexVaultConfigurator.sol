@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 
 import {IIndexVault, VaultParams, ConstituentParams} from "./interfaces/IIndexVault.sol";
 import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
+import {ConstituentTableLib} from "./libraries/ConstituentTableLib.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {FeeLib} from "./libraries/FeeLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
@@ -68,6 +69,7 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
             sumBps += _addConstituent(i, constituents);
         }
         if (sumBps != ConstantsLib.BPS) revert IIndexVault.IndexVault__InvalidWeights(sumBps);
+        ConstituentTableLib.publish();
         emit IIndexVault.VaultInitialized(params.name, params.symbol, n);
     }
 
@@ -114,6 +116,7 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
         c.heartbeat = heartbeat;
         c.feedDecimals = feedDecimals;
         emit IIndexVault.ConstituentFeedSet(index, c.token, feed, heartbeat);
+        ConstituentTableLib.publish();
     }
 
     /// @inheritdoc IIndexVaultConfigurator
@@ -124,6 +127,7 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
         VaultStorageLib.Constituent storage c = _constituentAt(index);
         address[] memory pools = _writeRoute(c, c.token, path, fees);
         emit IIndexVault.ConstituentRouteSet(index, c.token, path, pools);
+        ConstituentTableLib.publish();
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import {
     TradeReceipt,
     UpkeepAction
 } from "./interfaces/IIndexVaultRebalancer.sol";
+import {ConstituentTableLib} from "./libraries/ConstituentTableLib.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {DriftLib} from "./libraries/DriftLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
@@ -323,7 +324,7 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
             if (amountIn == 0) continue;
             uint256 oracleValue = _value(i, amountIn, s, Math.Rounding.Floor); // {USDT units}
             uint256 usdtBefore = _held(address(_USDT));
-            _swapExactIn(c, false, amountIn, oracleValue * st.keepBps / ConstantsLib.BPS);
+            _swapExactIn(s, i, false, amountIn, oracleValue * st.keepBps / ConstantsLib.BPS);
             _receipt(i, false, amountIn, _held(address(_USDT)) - usdtBefore, s);
             sold += oracleValue;
         }
@@ -350,7 +351,7 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
                 Math.Rounding.Ceil
             ); // {tok units}
             uint256 tokenBefore = _held(c.token);
-            _swapExactIn(c, true, amountIn, minOut);
+            _swapExactIn(s, i, true, amountIn, minOut);
             _receipt(i, true, amountIn, _held(c.token) - tokenBefore, s);
             spent += amountIn;
         }
@@ -360,7 +361,7 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
     ///      (after the bounty, which leaves with idle USDT). Fills the receipt's drift and NAV fields.
     function _postConditions(Step memory st, RebalanceConfig memory cfg, RebalanceReceipt memory r) internal view {
         Snapshot memory after_ = Snapshot(
-            st.s.usdtPrice, _held(address(_USDT)), st.s.prices, st.s.balances, st.s.decimals, st.s.targets
+            st.s.usdtPrice, _held(address(_USDT)), st.s.prices, st.s.balances, st.s.decimals, st.s.targets, st.s.table
         );
         uint256 n = after_.prices.length;
         after_.balances = new uint256[](n);
@@ -465,8 +466,10 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
 
     /// @dev Removes constituents with target 0 whose holding is worth less than `minTradeValue` (sold down).
     ///      Walks backwards so a swap-and-pop only moves an index already visited.
+    ///      Republishes the constituent table when any was removed.
     function _dropEmptyConstituents(Snapshot memory s, uint256 minTradeValue) internal {
         VaultStorageLib.Constituent[] storage list = _s().constituents;
+        bool dropped;
         for (uint256 i = list.length; i > 0;) {
             --i;
             if (list[i].targetWeightBps != 0) continue;
@@ -476,8 +479,10 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
             uint256 last = list.length - 1;
             if (i != last) list[i] = list[last];
             list.pop();
+            dropped = true;
             emit ConstituentRemoved(i, token, held);
         }
+        if (dropped) ConstituentTableLib.publish();
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -348,6 +348,12 @@ interface IIndexVault is IERC4626, IUniswapV3SwapCallback {
     /// @notice The rebalancing state changed.
     event RebalancingSet(bool rebalancing);
 
+    /// @notice The constituent table (a read-only copy of the constituents' configuration, read by the USDT paths)
+    ///         was republished after a configuration change.
+    /// @param table The data contract now holding the table.
+    /// @param constituentCount Constituents in it.
+    event ConstituentTablePublished(address table, uint256 constituentCount);
+
     /// @notice The vault was initialised.
     event VaultInitialized(string name, string symbol, uint256 constituentCount);
 

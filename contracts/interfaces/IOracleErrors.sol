@@ -60,4 +60,8 @@ interface IOracleErrors {
     /// @notice A sequencer grace period above `ConstantsLib.MAX_SEQUENCER_GRACE_PERIOD`.
     /// @param gracePeriod {s} The rejected grace period.
     error Oracle__InvalidGracePeriod(uint256 gracePeriod);
+
+    /// @notice A power of ten that does not fit in 256 bits was asked for (unreachable with validated decimals).
+    /// @param exponent The rejected exponent.
+    error Oracle__ExponentTooLarge(uint256 exponent);
 }

@@ -62,6 +62,7 @@ library VaultStorageLib {
         Constituent[] constituents;
         mapping(address token => uint256) totalDeferred; // {tok units} owed to in-kind redeemers, not in the basket
         mapping(address account => mapping(address token => uint256)) deferred; // {tok units}
+        address constituentTable; // read-only copy of `constituents` as contract code (ConstituentTableLib)
     }
 
     /// @dev keccak256(abi.encode(uint256(keccak256("index-vault.storage.vault")) - 1)) & ~bytes32(uint256(0xff))

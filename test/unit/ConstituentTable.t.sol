@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Vm} from "forge-std/Vm.sol";
+
+import {IndexVault} from "../../contracts/IndexVault.sol";
+import {IIndexVault, ConstituentParams, ConstituentState} from "../../contracts/interfaces/IIndexVault.sol";
+import {ConstituentTableLib} from "../../contracts/libraries/ConstituentTableLib.sol";
+import {VaultStorageLib} from "../../contracts/libraries/VaultStorageLib.sol";
+import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
+
+import {RebalanceBase} from "./RebalanceBase.t.sol";
+
+/// @notice The constituent table (ConstituentTableLib) is what the USDT paths read instead of storage, so it must
+///         equal the constituents' storage slots after every change of the constituent list: initialization, a new
+///         feed, a new route, a composition change (targets, an added constituent) and the drop of a sold-down one.
+contract ConstituentTableTest is RebalanceBase {
+    /// @dev Slot of `Layout.constituents` (params, oracle, sequencerFeed, feeRecipient+minDeposit, name, symbol).
+    uint256 private constant CONSTITUENTS_SLOT = uint256(VaultStorageLib.LOCATION) + 6;
+    /// @dev Slot of `Layout.constituentTable` (after constituents, totalDeferred, deferred).
+    uint256 private constant TABLE_SLOT = uint256(VaultStorageLib.LOCATION) + 9;
+
+    function setUp() public override {
+        super.setUp();
+        depositAmount = 500_000e6;
+        _setUpVault(4);
+    }
+
+    function _table(address v) internal view returns (address) {
+        return address(uint160(uint256(vm.load(v, bytes32(TABLE_SLOT)))));
+    }
+
+    /// @dev The table's code must be STOP followed by every constituent's 7 storage slots, in order.
+    function _assertTableMatchesStorage(address v) internal view {
+        uint256 n = uint256(vm.load(v, bytes32(CONSTITUENTS_SLOT)));
+        assertEq(n, IndexVault(v).constituentCount(), "slot layout");
+        bytes memory expected = new bytes(1);
+        uint256 first = uint256(keccak256(abi.encode(CONSTITUENTS_SLOT)));
+        for (uint256 k; k < n * ConstituentTableLib.SLOTS; ++k) {
+            expected = bytes.concat(expected, vm.load(v, bytes32(first + k)));
+        }
+        assertEq(_table(v).code, expected, "table = storage");
+    }
+
+    function test_initialize_publishesTheTable() public view {
+        _assertTableMatchesStorage(address(vault));
+        bytes memory code = _table(address(vault)).code;
+        assertEq(code.length, 1 + 4 * ConstituentTableLib.SLOTS * 32);
+        // Word 0 of constituent 2 unpacks to its token and target; word 1 is its feed.
+        uint256 w0;
+        uint256 w1;
+        assembly {
+            w0 := mload(add(code, add(33, mul(14, 32))))
+            w1 := mload(add(code, add(33, mul(15, 32))))
+        }
+        assertEq(address(uint160(w0)), vault.constituent(2).token);
+        assertEq(uint16(w0 >> 160), vault.constituent(2).targetWeightBps);
+        assertEq(address(uint160(w1)), vault.constituent(2).feed);
+    }
+
+    function test_initialize_emitsThePublication() public {
+        vm.recordLogs();
+        IndexVault v = _createVault(3);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        bool seen;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(v) || logs[i].topics[0] != IIndexVault.ConstituentTablePublished.selector) {
+                continue;
+            }
+            (address table, uint256 count) = abi.decode(logs[i].data, (address, uint256));
+            assertEq(table, _table(address(v)));
+            assertEq(count, 3);
+            seen = true;
+        }
+        assertTrue(seen, "ConstituentTablePublished");
+    }
+
+    function test_setConstituentFeed_republishesAndPricesWithTheNewFeed() public {
+        address before = _table(address(vault));
+        uint256 navBefore = vault.totalAssets();
+        (ConstituentState[] memory states,,) = vault.basket();
+        uint256 value0 = states[0].value;
+        // Same asset, a feed answering twice the price: constituent 0's value doubles in the NAV.
+        address token = vault.constituent(0).token;
+        (, int256 answer,,,) = feedOf(token).latestRoundData();
+        MockAggregator doubled = new MockAggregator(8, "x2", answer * 2);
+        vm.prank(manager);
+        vault.setConstituentFeed(0, address(doubled), 3600);
+        assertTrue(_table(address(vault)) != before, "new table");
+        _assertTableMatchesStorage(address(vault));
+        assertApproxEqAbs(vault.totalAssets(), navBefore + value0, 4);
+    }
+
+    function test_setConstituentRoute_republishes() public {
+        ConstituentParams[] memory list = new ConstituentParams[](1);
+        address[] memory tokens = new address[](1);
+        tokens[0] = twoHopToken;
+        list = _constituentParams(tokens, _equalWeights(1));
+        IndexVault v = _createVault(_vaultParams(), list);
+        _assertTableMatchesStorage(address(v));
+        address before = _table(address(v));
+        (address[] memory path, uint24[] memory fees) = buyRouteOf(twoHopToken);
+        vm.prank(manager);
+        v.setConstituentRoute(0, path, fees);
+        assertTrue(_table(address(v)) != before, "new table");
+        _assertTableMatchesStorage(address(v));
+        // The two-hop route read from the table works both ways.
+        uint256 shares = _deposit(v, alice, 10_000e6);
+        vm.prank(alice);
+        assertGt(v.redeem(shares, alice, alice), 0);
+    }
+
+    function test_composition_addAndRemove_republish() public {
+        uint16[] memory t = new uint16[](5);
+        (t[0], t[1], t[2], t[3], t[4]) = (2000, 2000, 2000, 2000, 2000);
+        address token = constituents[4];
+        (address[] memory path, uint24[] memory fees) = buyRouteOf(token);
+        vm.prank(manager);
+        composer.proposeAddConstituent(
+            ConstituentParams(token, 2000, address(feedOf(token)), heartbeatOf(token), path, fees), t
+        );
+        _warp(DELAY);
+        composer.executeProposal();
+        _assertTableMatchesStorage(address(vault));
+        assertEq(_table(address(vault)).code.length, 1 + 5 * ConstituentTableLib.SLOTS * 32);
+        _rebalanceAs(keeper);
+
+        // Remove constituent 1: targets first, then the rebalance sells it down and drops it.
+        (t[0], t[1], t[2], t[3], t[4]) = (2500, 0, 2500, 2500, 2500);
+        vm.prank(manager);
+        composer.proposeTargets(t);
+        _warp(DELAY);
+        composer.executeProposal();
+        _assertTableMatchesStorage(address(vault));
+        _rebalanceAs(keeper);
+        assertEq(vault.constituentCount(), 4, "dropped");
+        _assertTableMatchesStorage(address(vault));
+
+        // USDT paths keep working on the republished table.
+        uint256 shares = _deposit(vault, alice, 10_000e6);
+        vm.prank(alice);
+        assertGt(vault.redeem(shares, alice, alice), 0);
+    }
+
+    function test_table_isInertCode() public {
+        (bool ok, bytes memory ret) = _table(address(vault)).call(abi.encodeWithSignature("anything()"));
+        assertTrue(ok);
+        assertEq(ret.length, 0);
+    }
+}
