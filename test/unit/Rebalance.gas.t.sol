@@ -16,14 +16,17 @@ contract RebalanceGasTest is RebalanceBase {
         assertLt(_maxDeviationBps(), THRESHOLD_BPS);
     }
 
+    /// forge-config: default.isolate = true
     function test_gas_rebalance_5() public {
         _measure(5, "rebalance_5_constituents");
     }
 
+    /// forge-config: default.isolate = true
     function test_gas_rebalance_10() public {
         _measure(10, "rebalance_10_constituents");
     }
 
+    /// forge-config: default.isolate = true
     function test_gas_rebalanceDue_10() public {
         _setUpVault(10);
         _drift();
