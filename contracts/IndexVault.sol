@@ -418,9 +418,9 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     /// @inheritdoc ERC4626
     function previewDeposit(uint256 assets) public view override(ERC4626, IERC4626) nonReentrantView returns (uint256) {
         Snapshot memory s = _snapshot();
-        uint256 navBefore = _nav(s, Math.Rounding.Ceil);
+        (uint256 navBefore, uint256[] memory values) = _navCeilAndValues(s);
         uint256 net = assets - _fee(assets, _s().params.mintFeeBps);
-        uint256[] memory amountsIn = _allocation(net, s);
+        uint256[] memory amountsIn = _allocation(net, values, s);
         uint256 keepBps = ConstantsLib.BPS - _s().params.maxSlippageBps;
         uint256 valueFloor;
         for (uint256 i; i < amountsIn.length; ++i) {
@@ -582,7 +582,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         _accrueManagementFee();
 
         Snapshot memory s = _snapshot();
-        uint256 navBefore = _nav(s, Math.Rounding.Ceil); // {USDT units}
+        (uint256 navBefore, uint256[] memory values) = _navCeilAndValues(s); // {USDT units}
         uint256 supply = totalSupply(); // {share}
 
         _USDT.safeTransferFrom(msg.sender, address(this), assets);
@@ -590,7 +590,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         uint256 mintFee = _fee(received, _s().params.mintFeeBps); // {USDT units}
         if (mintFee != 0) _USDT.safeTransfer(_s().feeRecipient, mintFee);
 
-        uint256 valueIn = _buyBasket(_allocation(received - mintFee, s), s); // {USDT units}
+        uint256 valueIn = _buyBasket(_allocation(received - mintFee, values, s), s); // {USDT units}
         shares = valueIn.mulDiv(supply + 10 ** _DECIMALS_OFFSET, navBefore + 1, Math.Rounding.Floor);
         if (shares == 0) revert IndexVault__ZeroShares(assets);
         if (shares < minShares) revert IndexVault__InsufficientShares(shares, minShares);
@@ -634,9 +634,14 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     ///      depend on the split: shares are minted for the Chainlink value received.
     /// @param net {USDT units} USDT to spend.
     /// @return amountsIn {USDT units} Per constituent, summing to exactly `net`.
-    function _allocation(uint256 net, Snapshot memory s) internal view virtual returns (uint256[] memory amountsIn) {
-        return IIndexVaultRebalancer(_REBALANCER)
-            .depositAllocation(_constituentValues(s, Math.Rounding.Floor), s.targets, net);
+    /// @param values {USDT units} Each constituent's value at the snapshot, rounded down.
+    function _allocation(uint256 net, uint256[] memory values, Snapshot memory s)
+        internal
+        view
+        virtual
+        returns (uint256[] memory amountsIn)
+    {
+        return IIndexVaultRebalancer(_REBALANCER).depositAllocation(values, s.targets, net);
     }
 
     /// @dev Buys each constituent with `amountsIn` USDT; each route must return at least the Chainlink value of its
@@ -649,14 +654,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
             if (amountIn == 0) continue;
             // The least the leg may be worth {USDT units}, as a token amount rounded up, less one unit of the token
             // for the pool's rounding.
-            uint256 minOut = OracleLib.fromUsdt(
-                _buyFloor(amountIn, keepBps),
-                s.prices[i],
-                uint8(s.decimals[i]),
-                s.usdtPrice,
-                _USDT_DECIMALS,
-                Math.Rounding.Ceil
-            );
+            uint256 minOut = _amountWorth(i, _buyFloor(amountIn, keepBps), s, Math.Rounding.Ceil);
             minOut = _sub0(minOut, 1);
             _swapExactIn(s, i, true, amountIn, minOut);
             uint256 received = _held(ConstituentTableLib.tokenOf(s.table, i)) - s.balances[i];

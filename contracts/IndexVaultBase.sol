@@ -34,6 +34,9 @@ abstract contract IndexVaultBase {
         uint256[] decimals; // each constituent's token decimals, read once with its feed (saves a storage read per valuation)
         uint256[] targets; // {bps} each constituent's target weight, from the same storage slot
         bytes table; // the constituent table (tokens, feeds, routes), read once: ConstituentTableLib
+        // value{USDT units} = amount{tok units} × valueNum[i] / valueDen[i]: OracleLib.toUsdt's factors, computed once
+        uint256[] valueNum; // D18{USD/tok} × 10^usdtDecimals
+        uint256[] valueDen; // D18{USD/USDT} × 10^tokenDecimals
     }
 
     /// @param usdt The asset; reverts `IndexVault__UnsupportedToken` unless it reports at most 18 decimals.
@@ -58,6 +61,9 @@ abstract contract IndexVaultBase {
         s.balances = new uint256[](n);
         s.decimals = new uint256[](n);
         s.targets = new uint256[](n);
+        s.valueNum = new uint256[](n);
+        s.valueDen = new uint256[](n);
+        uint256 usdtScale = OracleLib.pow10(_USDT_DECIMALS);
         bool anyDeferred = _s().params.deferredTokenCount != 0; // one read for every balance below
         for (uint256 i; i < n; ++i) {
             (address token, uint256 target, uint8 tokenDecimals, uint8 feedDecimals, uint256 heartbeat,) =
@@ -66,6 +72,8 @@ abstract contract IndexVaultBase {
             s.balances[i] = _heldFor(token, anyDeferred);
             s.decimals[i] = tokenDecimals;
             s.targets[i] = target;
+            s.valueNum[i] = s.prices[i] * usdtScale;
+            s.valueDen[i] = s.usdtPrice * OracleLib.pow10(tokenDecimals);
         }
         s.idle = _heldFor(address(_USDT), anyDeferred);
     }
@@ -84,20 +92,43 @@ abstract contract IndexVaultBase {
     }
 
     /// @dev NAV: Σ constituent values + idle USDT. {USDT units}
-    function _nav(Snapshot memory s, Math.Rounding rounding) internal view returns (uint256 nav) {
+    function _nav(Snapshot memory s, Math.Rounding rounding) internal pure returns (uint256 nav) {
         nav = s.idle;
         for (uint256 i; i < s.balances.length; ++i) {
             nav += _value(i, s.balances[i], s, rounding);
         }
     }
 
-    /// @dev Value of `amount` of constituent `i` at the snapshot's prices. {USDT units}
+    /// @dev One pass for a deposit: NAV rounded up (each value rounded up, as `_nav(s, Ceil)`) and each constituent's
+    ///      value rounded down (as `_constituentValues(s, Floor)`). {USDT units}
+    function _navCeilAndValues(Snapshot memory s) internal pure returns (uint256 navCeil, uint256[] memory values) {
+        uint256 n = s.balances.length;
+        values = new uint256[](n);
+        navCeil = s.idle;
+        for (uint256 i; i < n; ++i) {
+            (uint256 amount, uint256 num, uint256 den) = (s.balances[i], s.valueNum[i], s.valueDen[i]);
+            uint256 v = Math.mulDiv(amount, num, den);
+            values[i] = v;
+            navCeil += mulmod(amount, num, den) == 0 ? v : v + 1;
+        }
+    }
+
+    /// @dev Value of `amount` of constituent `i` at the snapshot's prices (`OracleLib.toUsdt`). {USDT units}
     function _value(uint256 i, uint256 amount, Snapshot memory s, Math.Rounding rounding)
         internal
-        view
+        pure
         returns (uint256)
     {
-        return OracleLib.toUsdt(amount, s.prices[i], uint8(s.decimals[i]), s.usdtPrice, _USDT_DECIMALS, rounding);
+        return Math.mulDiv(amount, s.valueNum[i], s.valueDen[i], rounding);
+    }
+
+    /// @dev Amount of constituent `i` worth `value` at the snapshot's prices (`OracleLib.fromUsdt`). {tok units}
+    function _amountWorth(uint256 i, uint256 value, Snapshot memory s, Math.Rounding rounding)
+        internal
+        pure
+        returns (uint256)
+    {
+        return Math.mulDiv(value, s.valueDen[i], s.valueNum[i], rounding);
     }
 
     /// @dev Balance held for shareholders: the vault's balance less amounts deferred to in-kind redeemers.

@@ -311,16 +311,10 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         for (uint256 i; i < st.plan.sells.length; ++i) {
             uint256 value = st.plan.sells[i]; // {USDT units}
             if (value == 0) continue;
-            VaultStorageLib.Constituent storage c = _s().constituents[i];
             // A constituent being removed (target 0) sells its whole balance once uncapped, so it can be dropped.
             uint256 amountIn = st.targets[i] == 0 && value == st.values[i]
                 ? s.balances[i]
-                : Math.min(
-                    OracleLib.fromUsdt(
-                        value, s.prices[i], c.tokenDecimals, s.usdtPrice, _USDT_DECIMALS, Math.Rounding.Floor
-                    ),
-                    s.balances[i]
-                ); // {tok units}
+                : Math.min(_amountWorth(i, value, s, Math.Rounding.Floor), s.balances[i]); // {tok units}
             if (amountIn == 0) continue;
             uint256 oracleValue = _value(i, amountIn, s, Math.Rounding.Floor); // {USDT units}
             uint256 usdtBefore = _held(address(_USDT));
@@ -341,18 +335,12 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
             if (amountIn == 0) continue;
             if (available < total) amountIn = amountIn * available / total;
             if (amountIn == 0) continue;
-            VaultStorageLib.Constituent storage c = _s().constituents[i];
-            uint256 minOut = OracleLib.fromUsdt(
-                amountIn * st.keepBps / ConstantsLib.BPS,
-                s.prices[i],
-                c.tokenDecimals,
-                s.usdtPrice,
-                _USDT_DECIMALS,
-                Math.Rounding.Ceil
-            ); // {tok units}
-            uint256 tokenBefore = _held(c.token);
+            // {tok units}
+            uint256 minOut = _amountWorth(i, amountIn * st.keepBps / ConstantsLib.BPS, s, Math.Rounding.Ceil);
+            address token = ConstituentTableLib.tokenOf(s.table, i);
+            uint256 tokenBefore = _held(token);
             _swapExactIn(s, i, true, amountIn, minOut);
-            _receipt(i, true, amountIn, _held(c.token) - tokenBefore, s);
+            _receipt(i, true, amountIn, _held(token) - tokenBefore, s);
             spent += amountIn;
         }
     }
@@ -361,7 +349,15 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
     ///      (after the bounty, which leaves with idle USDT). Fills the receipt's drift and NAV fields.
     function _postConditions(Step memory st, RebalanceConfig memory cfg, RebalanceReceipt memory r) internal view {
         Snapshot memory after_ = Snapshot(
-            st.s.usdtPrice, _held(address(_USDT)), st.s.prices, st.s.balances, st.s.decimals, st.s.targets, st.s.table
+            st.s.usdtPrice,
+            _held(address(_USDT)),
+            st.s.prices,
+            st.s.balances,
+            st.s.decimals,
+            st.s.targets,
+            st.s.table,
+            st.s.valueNum,
+            st.s.valueDen
         );
         uint256 n = after_.prices.length;
         after_.balances = new uint256[](n);

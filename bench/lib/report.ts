@@ -110,6 +110,46 @@ function breakdownTable(title: string, vault: GasBreakdown, raw: GasBreakdown): 
   return lines.join("\n");
 }
 
+/** {gas} EIP-2929 cost of a first (cold) account access. */
+const COLD_ACCOUNT_ACCESS = 2_600;
+
+/**
+ * A lower bound for any USDT path that follows the vault's rules (issue #3: every leg floored at its Chainlink price, so
+ * n + 1 feeds are read; constituents bought or sold on Uniswap V3 in the same transaction): the intrinsic cost, the
+ * measured pool legs and feed reads, the first access to every pool, token, feed and USDT, and the USDT moved outside
+ * the swaps. Everything the vault adds on top (shares, fees, valuation, checks, events) is the rest.
+ */
+export function mandatedFloor(b: GasBreakdown, constituents: number): { floor: number; coldAccounts: number } {
+  const coldAccounts = COLD_ACCOUNT_ACCESS * (b.legs.length + constituents + (constituents + 1) + 1);
+  const floor = b.intrinsic + b.legs.reduce((a, l) => a + l.gas, 0) + b.oracle + coldAccounts + b.transfers;
+  return { floor, coldAccounts };
+}
+
+function floorTable(ten: SizeResult): string {
+  const n = ten.deposit.constituents;
+  const lines = [
+    `#### What the rules alone cost (${n} constituents)`,
+    "",
+    "Lower bound for ANY design that follows issue #3 (every swap floored at its Chainlink price, so n + 1 feeds are read per USDT path; the " +
+      "constituents bought or sold on Uniswap V3 in the same transaction): intrinsic gas + the measured pool legs + the measured feed reads + " +
+      `the first access to every pool, token, feed and USDT (${fmt(COLD_ACCOUNT_ACCESS)} gas each) + USDT moved outside the swaps. ` +
+      "The vault's own bookkeeping (shares, fees, valuation, checks, events) comes on top.",
+    "",
+    "| path | floor | target | headroom for the vault's own work | measured | vault's own work |",
+    "|---|---:|---:|---:|---:|---:|",
+  ];
+  const row = (name: string, b: GasBreakdown, target: number, measured: number): void => {
+    const { floor } = mandatedFloor(b, n);
+    lines.push(`| ${name} | ${fmt(floor)} | ${fmt(target)} | ${fmt(target - floor)} | ${fmt(measured)} | ${fmt(measured - floor)} |`);
+  };
+  row("USDT deposit", ten.breakdown.deposit, TARGETS.deposit10, ten.deposit.gas);
+  row("USDT redeem", ten.breakdown.redeem, TARGETS.redeem10, ten.redeem.gas);
+  row("deposit at ratio 1.10", ten.breakdown.deposit, Math.floor(ten.deposit.rawSwapGas * TARGETS.ratio), ten.deposit.gas);
+  row("redeem at ratio 1.10", ten.breakdown.redeem, Math.floor(ten.redeem.rawSwapGas * TARGETS.ratio), ten.redeem.gas);
+  lines.push("", "A negative headroom means the target cannot be met while every leg is checked against Chainlink.");
+  return lines.join("\n");
+}
+
 export function markdownSummary(out: BenchOutput, reproduce: string): string {
   const L = out.latest;
   const parts: string[] = [];
@@ -155,6 +195,7 @@ export function markdownSummary(out: BenchOutput, reproduce: string): string {
   if (ten !== undefined) {
     parts.push(breakdownTable(`Deposit, ${ten.deposit.constituents} constituents`, ten.breakdown.deposit, ten.breakdown.rawBuy), "");
     parts.push(breakdownTable(`Redeem, ${ten.redeem.constituents} constituents`, ten.breakdown.redeem, ten.breakdown.rawSell), "");
+    parts.push(floorTable(ten), "");
   }
   if (ten?.profile !== undefined) {
     parts.push(

@@ -15,7 +15,12 @@ import {RebalanceBase} from "./RebalanceBase.t.sol";
 contract ProRataIndexVault is IndexVault {
     constructor(IIndexVaultConfigurator configurator, address rebalancer_) IndexVault(configurator, rebalancer_) {}
 
-    function _allocation(uint256 net, Snapshot memory s) internal view override returns (uint256[] memory amountsIn) {
+    function _allocation(uint256 net, uint256[] memory, Snapshot memory s)
+        internal
+        view
+        override
+        returns (uint256[] memory amountsIn)
+    {
         uint256 n = s.balances.length;
         amountsIn = new uint256[](n);
         uint256 remaining = net;
