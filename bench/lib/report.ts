@@ -160,7 +160,8 @@ export function markdownSummary(out: BenchOutput, reproduce: string): string {
       `$${fmt(out.meta.depositUsd)} deposit; a second wallet then deposits $${fmt(out.meta.depositUsd)} USDT through the wallet entry point ` +
       "`deposit(assets, receiver, minShares, deadline)` and redeems all its shares with `redeem(shares, receiver, owner, minAssets, deadline)`. " +
       "`rawSwapGas` replays exactly the same legs (same input amounts, same pools, same pre-state via EVM snapshots) through Uniswap's SwapRouter " +
-      "as ONE `multicall` transaction by a trader that already holds every token (so neither side pays first-time storage writes). " +
+      "as ONE `multicall` transaction by a trader that already holds every token (so the router side pays no first write of a balance; " +
+      "the vault's depositor is a new holder and does pay the first write of its share balance, about 20,000 gas, so the ratio is conservative). " +
       "In kind: a third wallet brings the pro-rata basket for the same number of shares, then redeems in kind.",
     "",
   );
