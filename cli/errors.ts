@@ -95,6 +95,10 @@ export const ERROR_MESSAGES: Record<string, (a: readonly unknown[]) => string> =
   Oracle__InvalidHeartbeat: (a) => `heartbeat ${String(a[1])} s of feed ${String(a[0])} is out of bounds`,
   Oracle__InvalidGracePeriod: (a) => `grace period ${String(a[0])} s is out of bounds`,
   Oracle__UnsupportedDecimals: (a) => `${String(a[0])} reports unsupported decimals (${String(a[1])})`,
+  Oracle__ExponentTooLarge: (a) => `a power of ten above 10^77 was asked for (${String(a[0])}): decimals out of range`,
+  // Constituent table (the copy of the basket's configuration read by the USDT paths)
+  ConstituentTable__Missing: () => "this vault has no constituent table: it was never initialized",
+  ConstituentTable__PublishFailed: () => "the constituent table could not be written (out of gas?): retry the configuration change with more gas",
   // Rebalancing module (errors surface at the vault's address)
   IndexVaultRebalancer__DelegateCallOnly: () => "the rebalancer module only runs inside a vault",
   IndexVaultRebalancer__Unauthorized: (a) => `${String(a[0])} lacks the role needed for this call`,
