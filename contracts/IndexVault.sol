@@ -696,7 +696,6 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         return _sub0(value * keepBps / ConstantsLib.BPS, _SWAP_DUST + Math.ceilDiv(value + 1, amountIn));
     }
 
-
     /// @dev max(a − b, 0).
     function _sub0(uint256 a, uint256 b) internal pure returns (uint256) {
         return a > b ? a - b : 0;

@@ -117,7 +117,9 @@ library OracleLib {
         } catch {
             revert IOracleErrors.Oracle__FeedUnavailable(feed);
         }
-        if (feedDecimals > ConstantsLib.MAX_DECIMALS) revert IOracleErrors.Oracle__UnsupportedDecimals(feed, feedDecimals);
+        if (feedDecimals > ConstantsLib.MAX_DECIMALS) {
+            revert IOracleErrors.Oracle__UnsupportedDecimals(feed, feedDecimals);
+        }
         readPrice(feed, heartbeat, feedDecimals);
     }
 

@@ -42,13 +42,14 @@ library UniswapV3SwapLib {
         returns (uint256 amountOut)
     {
         EXPECTED_POOL_SLOT.asAddress().tstore(pool);
-        (int256 amount0, int256 amount1) = IUniswapV3Pool(pool).swap(
-            address(this),
-            zeroForOne,
-            SafeCast.toInt256(amountIn),
-            zeroForOne ? ConstantsLib.MIN_SQRT_PRICE_LIMIT : ConstantsLib.MAX_SQRT_PRICE_LIMIT,
-            abi.encode(tokenIn, amountIn)
-        );
+        (int256 amount0, int256 amount1) = IUniswapV3Pool(pool)
+            .swap(
+                address(this),
+                zeroForOne,
+                SafeCast.toInt256(amountIn),
+                zeroForOne ? ConstantsLib.MIN_SQRT_PRICE_LIMIT : ConstantsLib.MAX_SQRT_PRICE_LIMIT,
+                abi.encode(tokenIn, amountIn)
+            );
         (int256 paid, int256 received) = zeroForOne ? (amount0, amount1) : (amount1, amount0);
         // A pool never reports paid > amountIn for an exact input, and the callback refuses to pay more.
         if (paid != SafeCast.toInt256(amountIn)) {
