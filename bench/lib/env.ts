@@ -2,6 +2,7 @@
 // deployment, sdk/localChain.ts) or a mainnet fork (anvil --fork-url, config/mainnet.json).
 import type { Address, Hash, TransactionReceipt } from "viem";
 import type { LocalPublicClient, LocalTestClient, LocalWalletClient } from "../../sdk/localChain";
+import { confirm as confirmTransaction } from "../../sdk/protocol";
 
 /** One constituent the benchmark can put in a vault: the token, its USD feed and its buy route from USDT. */
 export interface BenchToken {
@@ -49,9 +50,7 @@ export interface BenchEnv {
 
 /** Waits for a transaction and throws if it reverted. */
 export async function confirm(env: Pick<BenchEnv, "publicClient">, hash: Hash): Promise<TransactionReceipt> {
-  const receipt = await env.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 25 });
-  if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
-  return receipt;
+  return confirmTransaction(env.publicClient, hash);
 }
 
 /** EVM snapshot; the returned function reverts to it (a snapshot can be reverted to once). */

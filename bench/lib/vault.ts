@@ -1,23 +1,20 @@
-// Deploys the protocol (configurator, IndexVault implementation, factory) on a BenchEnv chain from the generated
-// creation bytecode and creates equal-weight vaults over the first n constituents, like test/base/VaultFixture.sol.
-import { erc20Abi, getAddress, maxUint256, type Address, type TransactionReceipt } from "viem";
-import {
-  bytecodes,
-  indexFactoryAbi,
-  indexVaultAbi,
-  indexVaultConfiguratorAbi,
-  mockUSDTAbi,
-} from "../../sdk/generated/abis";
+// Bench helpers over the protocol deployment in sdk/protocol.ts: deploys the protocol on a BenchEnv chain, creates
+// equal-weight vaults over the first n constituents (like test/base/VaultFixture.sol) and runs the wallet paths.
+import { erc20Abi, maxUint256, type Address, type TransactionReceipt } from "viem";
+import { indexVaultAbi, mockUSDTAbi } from "../../sdk/generated/abis";
 import type { LocalWalletClient } from "../../sdk/localChain";
+import {
+  PROBE_AMOUNT,
+  constituentParams,
+  createVault as createVaultThroughFactory,
+  deployProtocol as deployProtocolContracts,
+  equalWeights,
+  vaultParams,
+  type ProtocolDeployment,
+} from "../../sdk/protocol";
 import { confirm, type BenchEnv, type BenchToken } from "./env";
 
-export interface ProtocolDeployment {
-  configurator: Address;
-  /** The rebalancing module (DELEGATECALL target of the vault's fallback), when the vault has one. */
-  rebalancer?: Address;
-  implementation: Address;
-  factory: Address;
-}
+export { equalWeights, type ProtocolDeployment };
 
 /** Vault parameters the benchmark uses (VaultFixture's defaults, except the slippage bound). */
 export interface BenchVaultParams {
@@ -43,17 +40,8 @@ export const DEFAULT_BENCH_PARAMS: BenchVaultParams = {
   minDeposit: 10_000_000n,
 };
 
-/** {tok units} Fee-on-transfer probe per constituent (ConstantsLib.MIN_PROBE_AMOUNT). */
-const PROBE_AMOUNT = 10_000n;
-
 /** A far-future deadline {s}. */
 export const FAR_DEADLINE = 2n ** 48n;
-
-async function deploy(env: BenchEnv, hash: `0x${string}`): Promise<Address> {
-  const receipt = await confirm(env, hash);
-  if (receipt.contractAddress == null) throw new Error(`deployment ${hash} created no contract`);
-  return getAddress(receipt.contractAddress);
-}
 
 function admin(env: BenchEnv): LocalWalletClient {
   const wallet = env.wallets[0];
@@ -61,45 +49,9 @@ function admin(env: BenchEnv): LocalWalletClient {
   return wallet;
 }
 
-/** Deploys configurator → implementation → factory. */
+/** Deploys configurator → rebalancer → implementation → factory (sdk/protocol.ts). */
 export async function deployProtocol(env: BenchEnv): Promise<ProtocolDeployment> {
-  const wallet = admin(env);
-  const configurator = await deploy(
-    env,
-    await wallet.deployContract({
-      abi: indexVaultConfiguratorAbi,
-      bytecode: bytecodes.IndexVaultConfigurator,
-      args: [env.market.usdt, env.market.uniswapFactory],
-    }),
-  );
-  // The vault takes (configurator) or, once rebalancing is merged, (configurator, rebalancer): wire what the ABI asks.
-  const ctor = (indexVaultAbi as readonly { type: string; inputs?: readonly unknown[] }[]).find((e) => e.type === "constructor");
-  const codes = bytecodes as Record<string, `0x${string}`>;
-  let rebalancer: Address | undefined;
-  if ((ctor?.inputs?.length ?? 1) >= 2) {
-    const code = codes.IndexVaultRebalancer;
-    if (code === undefined) throw new Error("IndexVault wants a rebalancer but no IndexVaultRebalancer bytecode was generated");
-    rebalancer = await deploy(env, await wallet.deployContract({ abi: [{ type: "constructor", stateMutability: "nonpayable", inputs: [{ name: "configurator", type: "address" }] }], bytecode: code, args: [configurator] }));
-  }
-  const implementation = await deploy(
-    env,
-    await wallet.deployContract({
-      abi: indexVaultAbi,
-      bytecode: bytecodes.IndexVault,
-      args: (rebalancer === undefined ? [configurator] : [configurator, rebalancer]) as never,
-    }),
-  );
-  const factory = await deploy(
-    env,
-    await wallet.deployContract({ abi: indexFactoryAbi, bytecode: bytecodes.IndexFactory, args: [implementation] }),
-  );
-  return { configurator, ...(rebalancer === undefined ? {} : { rebalancer }), implementation, factory };
-}
-
-/** Equal weights {bps} over n constituents, the last taking the remainder (VaultFixture._equalWeights). */
-export function equalWeights(n: number): number[] {
-  const each = Math.floor(10_000 / n);
-  return Array.from({ length: n }, (_, i) => (i + 1 === n ? 10_000 - each * (n - 1) : each));
+  return deployProtocolContracts(env.publicClient, admin(env), env.market);
 }
 
 /** Creates a vault over `tokens` through the factory (funding and approving the fee-on-transfer probes). */
@@ -119,42 +71,13 @@ export async function createVault(
       await wallet.writeContract({ address: t.address, abi: erc20Abi, functionName: "approve", args: [protocol.factory, PROBE_AMOUNT] }),
     );
   }
-  const vaultParams = {
-    name: `Bench Index ${tokens.length}`,
-    symbol: `BIX${tokens.length}`,
-    admin: owner,
-    manager: owner,
-    keeper: owner,
-    guardian: owner,
-    feeRecipient: owner,
-    mintFeeBps: params.mintFeeBps,
-    burnFeeBps: params.burnFeeBps,
-    managementFeeBps: params.managementFeeBps,
-    maxSlippageBps: params.maxSlippageBps,
-    minDeposit: params.minDeposit,
-    usdtFeed: env.market.usdtFeed,
-    usdtHeartbeat: env.market.usdtHeartbeat,
-    sequencerFeed: "0x0000000000000000000000000000000000000000" as Address,
-    sequencerGracePeriod: 0,
-  };
-  const list = tokens.map((t, i) => ({
-    token: t.address,
-    targetWeightBps: weights[i] ?? 0,
-    feed: t.feed,
-    heartbeat: t.heartbeat,
-    path: [...t.buyRouteTokens],
-    fees: [...t.buyRouteFees],
-  }));
-  const probes = tokens.map(() => PROBE_AMOUNT);
-  const { result: vault, request } = await env.publicClient.simulateContract({
-    account: wallet.account,
-    address: protocol.factory,
-    abi: indexFactoryAbi,
-    functionName: "createVault",
-    args: [vaultParams, list, probes],
-  });
-  await confirm(env, await wallet.writeContract(request));
-  return getAddress(vault);
+  const vault = vaultParams(
+    { name: `Bench Index ${tokens.length}`, symbol: `BIX${tokens.length}` },
+    { admin: owner, manager: owner, keeper: owner, guardian: owner, feeRecipient: owner },
+    params,
+    { feed: env.market.usdtFeed, heartbeat: env.market.usdtHeartbeat },
+  );
+  return createVaultThroughFactory(env.publicClient, wallet, protocol.factory, vault, constituentParams(tokens, weights));
 }
 
 /** Approves `spender` for `amount` of USDT the mainnet way (reset to zero first when an allowance is left). */

@@ -4,17 +4,17 @@
  * first `n` market constituents with the keeper role granted, and deposits USDT into it.
  * Mirrors test/base/VaultFixture.sol.
  */
-import { getAddress, maxUint256, type Address, type Hash } from "viem";
-import {
-  bytecodes,
-  indexFactoryAbi,
-  indexVaultAbi,
-  indexVaultConfiguratorAbi,
-  indexVaultRebalancerAbi,
-  mockERC20Abi,
-  mockUSDTAbi,
-} from "../../sdk/generated/abis.js";
+import { maxUint256, type Address, type Hash } from "viem";
+import { indexVaultAbi, mockERC20Abi, mockUSDTAbi } from "../../sdk/generated/abis.js";
 import type { LocalChain } from "../../sdk/localChain.js";
+import {
+  PROBE_AMOUNT,
+  confirm,
+  constituentParams,
+  createVault,
+  deployProtocol,
+  vaultParams,
+} from "../../sdk/protocol.js";
 
 export interface DeployedVault {
   readonly factory: Address;
@@ -34,83 +34,24 @@ export async function deployVault(chain: LocalChain, options: DeployVaultOptions
   const wallet = chain.walletClients[0];
   if (wallet === undefined) throw new Error("no deployer");
   const owner = wallet.account.address;
-  const confirm = async (hash: Hash) => {
-    const r = await chain.publicClient.waitForTransactionReceipt({ hash });
-    if (r.status !== "success") throw new Error(`deploy transaction ${hash} reverted`);
-    return r;
-  };
-  const deploy = async (hash: Hash): Promise<Address> => {
-    const r = await confirm(hash);
-    if (r.contractAddress == null) throw new Error("no contract address");
-    return r.contractAddress;
-  };
-
-  const configurator = await deploy(
-    await wallet.deployContract({
-      abi: indexVaultConfiguratorAbi,
-      bytecode: bytecodes.IndexVaultConfigurator,
-      args: [chain.market.usdt, chain.market.uniswapFactory],
-    }),
-  );
-  const rebalancer = await deploy(
-    await wallet.deployContract({
-      abi: indexVaultRebalancerAbi,
-      bytecode: bytecodes.IndexVaultRebalancer,
-      args: [configurator],
-    }),
-  );
-  const implementation = await deploy(
-    await wallet.deployContract({ abi: indexVaultAbi, bytecode: bytecodes.IndexVault, args: [configurator, rebalancer] }),
-  );
-  const factory = await deploy(
-    await wallet.deployContract({ abi: indexFactoryAbi, bytecode: bytecodes.IndexFactory, args: [implementation] }),
-  );
+  const { factory } = await deployProtocol(chain.publicClient, wallet, chain.market);
 
   const picked = chain.market.constituents.slice(0, options.constituents);
-  const n = picked.length;
-  const each = Math.floor(10_000 / n);
-  const weights = options.weights ?? picked.map((_, i) => (i + 1 === n ? 10_000 - each * (n - 1) : each));
-  const probe = 10_000n;
   for (const c of picked) {
-    await chain.mintTo(c.address, owner, probe);
-    await confirm(await wallet.writeContract({ address: c.address, abi: mockERC20Abi, functionName: "approve", args: [factory, probe] }));
+    await chain.mintTo(c.address, owner, PROBE_AMOUNT);
+    await confirm(
+      chain.publicClient,
+      await wallet.writeContract({ address: c.address, abi: mockERC20Abi, functionName: "approve", args: [factory, PROBE_AMOUNT] }),
+    );
   }
-  const params = {
-    name: "Keeper Test Index",
-    symbol: "KTI",
-    admin: owner,
-    manager: owner,
-    keeper: options.keeper,
-    guardian: owner,
-    feeRecipient: owner,
-    mintFeeBps: 0,
-    burnFeeBps: 0,
-    managementFeeBps: 0,
-    maxSlippageBps: options.maxSlippageBps ?? 300,
-    minDeposit: 1_000_000n,
-    usdtFeed: chain.market.usdtFeed,
-    usdtHeartbeat: chain.market.usdtHeartbeat,
-    sequencerFeed: "0x0000000000000000000000000000000000000000" as Address,
-    sequencerGracePeriod: 0,
-  };
-  const list = picked.map((c, i) => ({
-    token: c.address,
-    targetWeightBps: weights[i] ?? 0,
-    feed: c.feed,
-    heartbeat: c.heartbeat,
-    path: c.buyRouteTokens,
-    fees: c.buyRouteFees,
-  }));
-  const probes = picked.map(() => probe);
-  const { result: vault, request } = await chain.publicClient.simulateContract({
-    account: wallet.account,
-    address: factory,
-    abi: indexFactoryAbi,
-    functionName: "createVault",
-    args: [params, list, probes],
-  });
-  await confirm(await wallet.writeContract(request));
-  return { factory, vault: getAddress(vault) };
+  const params = vaultParams(
+    { name: "Keeper Test Index", symbol: "KTI" },
+    { admin: owner, manager: owner, keeper: options.keeper, guardian: owner, feeRecipient: owner },
+    { mintFeeBps: 0, burnFeeBps: 0, managementFeeBps: 0, maxSlippageBps: options.maxSlippageBps ?? 300, minDeposit: 1_000_000n },
+    { feed: chain.market.usdtFeed, heartbeat: chain.market.usdtHeartbeat },
+  );
+  const vault = await createVault(chain.publicClient, wallet, factory, params, constituentParams(picked, options.weights));
+  return { factory, vault };
 }
 
 /** Mints `assets` USDT to account `index`, approves the vault and deposits. */
