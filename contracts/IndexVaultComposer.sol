@@ -95,6 +95,8 @@ contract IndexVaultComposer is IndexVaultModule, IIndexVaultComposer, Reentrancy
         if (block.timestamp < eta) revert IndexVaultComposer__ProposalNotReady(eta);
         if (_s().params.rebalancing) revert IIndexVault.IndexVault__RebalanceInProgress();
         address token = p.token;
+        // The feed and route setters the append delegates to would each republish the table: once at the end instead.
+        ConstituentTableLib.deferPublication(true);
         if (token != address(0)) _appendConstituent(p);
         VaultStorageLib.Constituent[] storage list = _s().constituents;
         uint16[] memory targets = p.targetsBps;
@@ -103,6 +105,7 @@ contract IndexVaultComposer is IndexVaultModule, IIndexVaultComposer, Reentrancy
             list[i].targetWeightBps = targets[i];
         }
         delete _r().proposal;
+        ConstituentTableLib.deferPublication(false);
         ConstituentTableLib.publish();
         emit CompositionExecuted(msg.sender, targets, token);
     }

@@ -28,6 +28,10 @@ library ConstituentTableLib {
     uint256 private constant _HOPS = 2;
     uint256 private constant _VIA = 5;
 
+    /// @dev Transient flag: while set, `publish` does nothing (a composition change batches its nested configuration
+    ///      calls and publishes once at the end). keccak256("index-vault.constituent-table.deferred") − 1.
+    bytes32 private constant _DEFERRED_SLOT = 0x40f4c1200ddcf907c46e3d1452efaa4f6886c05489d9818726710ec2ef19a45f;
+
     /// @notice Raised when the vault has no table (never published: not initialized).
     error ConstituentTable__Missing();
 
@@ -37,8 +41,9 @@ library ConstituentTableLib {
     /// @notice Copies every constituent's storage slots into a new data contract and points the vault at it.
     /// @dev Costs about 200 gas per byte of table (7 words per constituent) plus the storage reads; runs only on
     ///      configuration changes. Emits `IIndexVault.ConstituentTablePublished`.
-    /// @return table The new data contract.
+    /// @return table The new data contract, or address(0) while publication is deferred.
     function publish() internal returns (address table) {
+        if (_deferred()) return address(0);
         VaultStorageLib.Layout storage $ = VaultStorageLib.layout();
         VaultStorageLib.Constituent[] storage list = $.constituents;
         uint256 words = list.length * SLOTS;
@@ -56,6 +61,15 @@ library ConstituentTableLib {
         if (table == address(0)) revert ConstituentTable__PublishFailed();
         $.constituentTable = table;
         emit IIndexVault.ConstituentTablePublished(table, list.length);
+    }
+
+    /// @notice Defers (`true`) or resumes (`false`) publication for the rest of the transaction; the caller publishes
+    ///         once after resuming.
+    function deferPublication(bool deferred) internal {
+        bytes32 slot = _DEFERRED_SLOT;
+        assembly ("memory-safe") {
+            tstore(slot, deferred)
+        }
     }
 
     /// @notice The vault's table, copied into memory.
@@ -119,6 +133,14 @@ library ConstituentTableLib {
     /// @notice Intermediate token `k` of constituent `i`'s buy route (the output of hop `k`).
     function via(bytes memory data, uint256 i, uint256 k) internal pure returns (address) {
         return address(uint160(_word(data, i, _VIA + k)));
+    }
+
+    /// @dev Whether publication is deferred (see `deferPublication`).
+    function _deferred() private view returns (bool deferred) {
+        bytes32 slot = _DEFERRED_SLOT;
+        assembly ("memory-safe") {
+            deferred := tload(slot)
+        }
     }
 
     /// @dev Word `k` (< SLOTS) of constituent `i`'s record. Unchecked: callers pass `k` < SLOTS and `i` below the

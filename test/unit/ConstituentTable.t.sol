@@ -120,7 +120,9 @@ contract ConstituentTableTest is RebalanceBase {
             ConstituentParams(token, 2000, address(feedOf(token)), heartbeatOf(token), path, fees), t
         );
         _warp(DELAY);
+        vm.recordLogs();
         composer.executeProposal();
+        assertEq(_publications(vm.getRecordedLogs()), 1, "one publication for the append, its feed, route and targets");
         _assertTableMatchesStorage(address(vault));
         assertEq(_table(address(vault)).code.length, 1 + 5 * ConstituentTableLib.SLOTS * 32);
         _rebalanceAs(keeper);
@@ -140,6 +142,32 @@ contract ConstituentTableTest is RebalanceBase {
         uint256 shares = _deposit(vault, alice, 10_000e6);
         vm.prank(alice);
         assertGt(vault.redeem(shares, alice, alice), 0);
+    }
+
+    function _publications(Vm.Log[] memory logs) internal view returns (uint256 count) {
+        for (uint256 i; i < logs.length; ++i) {
+            if (
+                logs[i].emitter == address(vault) && logs[i].topics[0] == IIndexVault.ConstituentTablePublished.selector
+            ) {
+                ++count;
+            }
+        }
+    }
+
+    function test_setConstituentFeed_afterAComposition_stillRepublishes() public {
+        // The deferral of a composition change ends with it: a later configuration change publishes as usual.
+        uint16[] memory t = new uint16[](4);
+        (t[0], t[1], t[2], t[3]) = (4000, 2000, 2000, 2000);
+        vm.prank(manager);
+        composer.proposeTargets(t);
+        _warp(DELAY);
+        composer.executeProposal();
+        address before = _table(address(vault));
+        address token = vault.constituent(0).token;
+        vm.prank(manager);
+        vault.setConstituentFeed(0, address(feedOf(token)), 7200);
+        assertTrue(_table(address(vault)) != before, "new table");
+        _assertTableMatchesStorage(address(vault));
     }
 
     function test_table_isInertCode() public {
