@@ -32,7 +32,7 @@ library ConstituentTableLib {
     ///      calls and publishes once at the end). keccak256("index-vault.constituent-table.deferred") − 1.
     bytes32 private constant _DEFERRED_SLOT = 0x40f4c1200ddcf907c46e3d1452efaa4f6886c05489d9818726710ec2ef19a45f;
 
-    /// @notice Raised when the vault has no table (never published: not initialized).
+    /// @notice Raised when the vault has no table (never published: not initialized) or it holds no code.
     error ConstituentTable__Missing();
 
     /// @notice Raised when the data contract holding the table could not be created.
@@ -76,9 +76,13 @@ library ConstituentTableLib {
     /// @param table The data contract (`VaultStorageLib.Layout.constituentTable`).
     /// @return data `SLOTS` words per constituent.
     function read(address table) internal view returns (bytes memory data) {
-        if (table == address(0)) revert ConstituentTable__Missing();
+        uint256 codeSize;
         assembly ("memory-safe") {
-            let size := sub(extcodesize(table), 1)
+            codeSize := extcodesize(table)
+        }
+        if (codeSize == 0) revert ConstituentTable__Missing();
+        assembly ("memory-safe") {
+            let size := sub(codeSize, 1)
             data := mload(0x40)
             mstore(data, size)
             extcodecopy(table, add(data, 32), 1, size)
