@@ -6,16 +6,12 @@ import {
   erc20Abi,
   parseEventLogs,
   type Abi,
-  type Account,
   type Address,
-  type Chain,
   type Hash,
-  type PublicClient,
   type TransactionReceipt,
-  type Transport,
-  type WalletClient,
 } from "viem";
 import { abis, iIndexFactoryAbi, indexVaultAbi, mockAggregatorAbi, quoterV2Abi, uniswapV3PoolAbi } from "../sdk/generated/abis";
+import type { ProtocolPublicClient, ProtocolWalletClient } from "../sdk/protocol";
 
 export const BPS = 10_000n;
 /** ConstantsLib.PAUSE_* */
@@ -29,8 +25,9 @@ const VIRTUAL_SHARES = 10n ** 12n;
  */
 export const rebalancerAbi: Abi | undefined = (abis as Record<string, Abi>)["IIndexVaultRebalancer"];
 
-export type AnyPublicClient = PublicClient<Transport, Chain>;
-export type Wallet = WalletClient<Transport, Chain, Account>;
+/** Any viem client on a known chain (sdk/protocol.ts). */
+export type AnyPublicClient = ProtocolPublicClient;
+export type Wallet = ProtocolWalletClient;
 
 export interface ConstituentStatus {
   index: number;

@@ -1,18 +1,25 @@
 // 05 · Example indexes: one vault per `indexes[]` entry of config/<network>.json (a BTC/ETH index, a DeFi index and
 // a 10-token index), created through the factory and saved as `Index_<id>`. Re-running skips indexes already in
-// the factory's registry. The factory probes each constituent for a transfer fee with PROBE_AMOUNT units from the
-// deployer: on the local market they are minted; on a real market the deployer must hold them (WETH is wrapped);
-// on an anvil fork of mainnet they are bought with the fork's ETH through Uniswap (see `buyProbe`).
+// the factory's registry. `VaultParams`, the probes and `createVault` come from sdk/protocol.ts (viem over hardhat's
+// provider), like the benchmark's and the keeper tests' vaults; the basket is the config's (config/index.ts). The
+// factory probes each constituent for a transfer fee with PROBE_AMOUNT units from the deployer: on the local market
+// they are minted; on a real market the deployer must hold them (WETH is wrapped); on an anvil fork of mainnet they
+// are bought with the fork's ETH through Uniswap (see `buyProbe`).
 import type { DeployFunction } from "hardhat-deploy/types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { getAddress, type Address } from "viem";
-import { constituentParams, indexDeploymentName, vaultDefaults, type ConstituentParamsValue } from "../config/index";
+import { createPublicClient, createWalletClient, custom, defineChain, getAddress, type Address } from "viem";
+import { constituentParams, indexDeploymentName, vaultDefaults } from "../config/index";
 import { deployConfig, deployedMarket, roleAddress } from "../config/hardhat";
-import { IndexFactory__factory, MockERC20__factory, MockWETH9__factory } from "../typechain-types";
-import type { VaultParamsStruct } from "../typechain-types/contracts/IndexFactory";
-
-/** {tok units} fee-on-transfer probe per constituent: ConstantsLib.MIN_PROBE_AMOUNT. */
-const PROBE_AMOUNT = 10_000n;
+import { indexFactoryAbi } from "../sdk/generated/abis";
+import {
+  createVault,
+  prepareProbes,
+  vaultParams,
+  type ConstituentParamsValue,
+  type ProtocolPublicClient,
+  type ProtocolWalletClient,
+} from "../sdk/protocol";
+import { MockERC20__factory, MockWETH9__factory } from "../typechain-types";
 
 const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
   const { deployments } = hre;
@@ -20,8 +27,8 @@ const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
   const market = await deployedMarket(hre, config);
   const { deployer } = await hre.getNamedAccounts();
   const signer = await hre.ethers.getSigner(deployer!);
-  const factoryRecord = await deployments.get("IndexFactory");
-  const factory = IndexFactory__factory.connect(factoryRecord.address, signer);
+  const factory = getAddress((await deployments.get("IndexFactory")).address);
+  const { publicClient, wallet } = await viemClients(hre, getAddress(deployer!));
   const vaultArtifact = await deployments.getArtifact("IndexVault");
   const isLocal = config.market.kind === "local";
   const weth = isLocal ? (await deployments.get("LocalMarket")).linkedData.weth as string : config.market.kind === "external" ? config.market.tokens.WETH?.address : undefined;
@@ -34,25 +41,20 @@ const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
     feeRecipient: await roleAddress(hre, config.roles.feeRecipient),
   };
 
-  /** Makes sure the deployer holds and has approved the probe amount of every constituent. */
-  const fundProbes = async (basket: ConstituentParamsValue[]): Promise<bigint[]> => {
-    for (const c of basket) {
-      const token = MockERC20__factory.connect(c.token, signer);
-      const balance = await token.balanceOf(deployer!);
-      if (balance < PROBE_AMOUNT) {
-        if (weth !== undefined && getAddress(c.token) === getAddress(weth)) {
-          await (await MockWETH9__factory.connect(c.token, signer).deposit({ value: PROBE_AMOUNT - balance })).wait();
-        } else if (isLocal) {
-          await (await token.mint(deployer!, PROBE_AMOUNT - balance)).wait();
-        } else if (weth !== undefined && (await isAnvilFork(hre))) {
-          await buyProbe(c, PROBE_AMOUNT - balance);
-        } else {
-          throw new Error(`the deployer ${deployer} needs ${PROBE_AMOUNT} units of ${c.token} for the factory's fee-on-transfer probe`);
-        }
-      }
-      await (await token.approve(factoryRecord.address, PROBE_AMOUNT)).wait();
+  /** Makes sure the deployer holds `amount` of a constituent for the factory's fee-on-transfer probe. */
+  const fundProbe = async (address: Address, owner: Address, amount: bigint): Promise<void> => {
+    const token = MockERC20__factory.connect(address, signer);
+    const balance = await token.balanceOf(owner);
+    if (balance >= amount) return;
+    if (weth !== undefined && getAddress(address) === getAddress(weth)) {
+      await (await MockWETH9__factory.connect(address, signer).deposit({ value: amount - balance })).wait();
+    } else if (isLocal) {
+      await (await token.mint(owner, amount - balance)).wait();
+    } else if (weth !== undefined && (await isAnvilFork(hre))) {
+      await buyProbe(address, amount - balance);
+    } else {
+      throw new Error(`the deployer ${owner} needs ${amount} units of ${address} for the factory's fee-on-transfer probe`);
     }
-    return basket.map(() => PROBE_AMOUNT);
   };
 
   /**
@@ -60,7 +62,9 @@ const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
    * Uniswap V3 SwapRouter (exact output), along WETH → USDT → the constituent's route, or its route's tail when the
    * route already passes through WETH.
    */
-  const buyProbe = async (c: ConstituentParamsValue, amount: bigint): Promise<void> => {
+  const buyProbe = async (token: Address, amount: bigint): Promise<void> => {
+    const c = [...market.tokens.values()].find((t) => getAddress(t.address) === getAddress(token));
+    if (c === undefined) throw new Error(`${token} is not a token of the market: no route to buy its probe`);
     const wethAddress = getAddress(weth!);
     const wethFee = market.tokens.get("WETH")?.fees[0] ?? 500;
     const hops: { tokens: string[]; fees: number[] } =
@@ -88,51 +92,57 @@ const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
     const router = new hre.ethers.Contract(market.swapRouter, abi as never, signer);
     const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
     await (await router.getFunction("exactOutput")({ path, recipient: deployer!, deadline, amountOut: amount, amountInMaximum: maxIn })).wait();
-    deployments.log(`bought ${amount} units of ${c.token} on the fork for the fee-on-transfer probe`);
+    deployments.log(`bought ${amount} units of ${token} on the fork for the fee-on-transfer probe`);
   };
+
+  const isVault = async (address: string): Promise<boolean> =>
+    publicClient.readContract({ address: factory, abi: indexFactoryAbi, functionName: "isVault", args: [getAddress(address)] });
 
   for (const index of config.indexes) {
     const name = indexDeploymentName(index);
     const existing = await deployments.getOrNull(name);
-    if (existing != null && (await factory.isVault(existing.address))) {
+    if (existing != null && (await isVault(existing.address))) {
       deployments.log(`reusing ${name} at ${existing.address}`);
       continue;
     }
-    const basket = constituentParams(index, market);
-    const p = vaultDefaults(config, index);
-    const params: VaultParamsStruct = {
-      name: index.name,
-      symbol: index.symbol,
-      ...roles,
-      mintFeeBps: p.mintFeeBps,
-      burnFeeBps: p.burnFeeBps,
-      managementFeeBps: p.managementFeeBps,
-      maxSlippageBps: p.maxSlippageBps,
-      minDeposit: p.minDeposit,
-      usdtFeed: market.usdtFeed,
-      usdtHeartbeat: market.usdtHeartbeat,
-      sequencerFeed: "0x0000000000000000000000000000000000000000",
-      sequencerGracePeriod: 0,
-    };
-    const probes = await fundProbes(basket);
-    const tx = await factory.createVault(params, basket, probes);
-    const receipt = await tx.wait();
-    if (receipt === null || receipt.status !== 1) throw new Error(`createVault for ${index.id} failed (${tx.hash})`);
-    let vault: Address | undefined;
-    for (const log of receipt.logs) {
-      const parsed = factory.interface.parseLog(log);
-      if (parsed?.name === "VaultCreated") vault = getAddress(parsed.args.vault as string);
-    }
-    if (vault === undefined) throw new Error(`createVault for ${index.id}: no VaultCreated event (${tx.hash})`);
+    const basket: ConstituentParamsValue[] = constituentParams(index, market);
+    const params = vaultParams(
+      { name: index.name, symbol: index.symbol },
+      roles,
+      vaultDefaults(config, index),
+      { feed: market.usdtFeed, heartbeat: market.usdtHeartbeat },
+    );
+    const probes = await prepareProbes(publicClient, wallet, factory, basket.map((c) => c.token), fundProbe);
+    const { vault, receipt } = await createVault(publicClient, wallet, factory, params, basket, probes).catch((cause: unknown) => {
+      throw new Error(`createVault for ${index.id} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    });
     await deployments.save(name, {
       address: vault,
       abi: vaultArtifact.abi,
-      transactionHash: tx.hash,
+      transactionHash: receipt.transactionHash,
       linkedData: { id: index.id, name: index.name, symbol: index.symbol, constituents: index.constituents },
     });
     deployments.log(`${index.name} (${index.symbol}): ${vault} — ${index.constituents.map((c) => `${c.symbol} ${c.weightBps / 100}%`).join(", ")} (gas ${receipt.gasUsed})`);
   }
 };
+
+/** viem clients over hardhat's provider (which signs for the network's configured accounts), sending from `deployer`. */
+async function viemClients(
+  hre: HardhatRuntimeEnvironment,
+  deployer: Address,
+): Promise<{ publicClient: ProtocolPublicClient; wallet: ProtocolWalletClient }> {
+  const chain = defineChain({
+    id: Number(await hre.getChainId()),
+    name: hre.network.name,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [] } },
+  });
+  const transport = custom(hre.network.provider);
+  return {
+    publicClient: createPublicClient({ chain, transport }),
+    wallet: createWalletClient({ chain, transport, account: deployer }),
+  };
+}
 
 /** Whether the node is anvil running a fork (probes may then be bought with the fork's ETH). */
 async function isAnvilFork(hre: HardhatRuntimeEnvironment): Promise<boolean> {

@@ -1,8 +1,24 @@
 // The protocol's deployment in one place, with viem: the contracts (configurator → rebalancer → implementation →
-// factory) from the generated creation bytecode, the `VaultParams` and constituent list a vault is created with, and
-// the vault's creation through the factory. Used by the benchmark and the keeper's chain tests; the hardhat-deploy
-// scripts (deploy/) record their deployments with hardhat-deploy and share the parameter assembly.
-import { getAddress, zeroAddress, type Address, type Hash, type TransactionReceipt } from "viem";
+// factory) from the generated creation bytecode, the `VaultParams` and constituent list a vault is created with, the
+// factory's fee-on-transfer probes and the vault's creation through the factory. Used by the benchmark, the keeper's
+// chain tests and the hardhat-deploy scripts (deploy/05_indexes.ts, over hardhat's provider; deploy/01-04 record the
+// contracts with hardhat-deploy). Loaded by ts-node as CommonJS for those scripts (tsconfig.json "moduleTypes"), so
+// it imports only viem and the generated ABIs.
+import {
+  erc20Abi,
+  getAddress,
+  isAddressEqual,
+  parseEventLogs,
+  zeroAddress,
+  type Account,
+  type Address,
+  type Chain,
+  type Hash,
+  type PublicClient,
+  type TransactionReceipt,
+  type Transport,
+  type WalletClient,
+} from "viem";
 import {
   bytecodes,
   indexFactoryAbi,
@@ -10,7 +26,11 @@ import {
   indexVaultConfiguratorAbi,
   indexVaultRebalancerAbi,
 } from "./generated/abis";
-import type { LocalPublicClient, LocalWalletClient } from "./localChain";
+
+/** Any viem public client on a known chain (a local node over HTTP, hardhat's provider, …). */
+export type ProtocolPublicClient = PublicClient<Transport, Chain>;
+/** Any viem wallet client on a known chain with its account. */
+export type ProtocolWalletClient = WalletClient<Transport, Chain, Account>;
 
 /** The addresses of one protocol deployment. */
 export interface ProtocolDeployment {
@@ -130,14 +150,14 @@ export function vaultParams(
   };
 }
 
-/** Waits for `hash` and throws if it reverted. */
-export async function confirm(publicClient: LocalPublicClient, hash: Hash): Promise<TransactionReceipt> {
-  const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 25 });
+/** Waits for `hash` (polling at the client's interval) and throws if it reverted. */
+export async function confirm(publicClient: ProtocolPublicClient, hash: Hash): Promise<TransactionReceipt> {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: publicClient.pollingInterval });
   if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
   return receipt;
 }
 
-async function deployed(publicClient: LocalPublicClient, hash: Hash): Promise<Address> {
+async function deployed(publicClient: ProtocolPublicClient, hash: Hash): Promise<Address> {
   const receipt = await confirm(publicClient, hash);
   if (receipt.contractAddress == null) throw new Error(`deployment ${hash} created no contract`);
   return getAddress(receipt.contractAddress);
@@ -145,8 +165,8 @@ async function deployed(publicClient: LocalPublicClient, hash: Hash): Promise<Ad
 
 /** Deploys configurator → rebalancer → implementation → factory for `market`, from `wallet`. */
 export async function deployProtocol(
-  publicClient: LocalPublicClient,
-  wallet: LocalWalletClient,
+  publicClient: ProtocolPublicClient,
+  wallet: ProtocolWalletClient,
   market: ProtocolMarket,
 ): Promise<ProtocolDeployment> {
   const configurator = await deployed(
@@ -172,22 +192,59 @@ export async function deployProtocol(
   return { configurator, rebalancer, implementation, factory };
 }
 
+/** Makes `owner` hold at least `amount` of `token` (mint on a local market, wrap or buy on a real one). */
+export type FundProbe = (token: Address, owner: Address, amount: bigint) => Promise<void>;
+
 /**
- * Creates a vault through the factory (simulated first, so a revert surfaces with its reason). The caller must hold and
- * have approved `probes[i]` of every constituent for the factory's fee-on-transfer probe.
+ * Funds (through `fund`) and approves the factory's fee-on-transfer probe of every token, from `wallet`. Returns the
+ * probe amounts `createVault` takes, in the same order.
+ */
+export async function prepareProbes(
+  publicClient: ProtocolPublicClient,
+  wallet: ProtocolWalletClient,
+  factory: Address,
+  tokens: readonly Address[],
+  fund: FundProbe,
+): Promise<bigint[]> {
+  for (const token of tokens) {
+    await fund(token, wallet.account.address, PROBE_AMOUNT);
+    await confirm(
+      publicClient,
+      await wallet.writeContract({ address: token, abi: erc20Abi, functionName: "approve", args: [factory, PROBE_AMOUNT] }),
+    );
+  }
+  return tokens.map(() => PROBE_AMOUNT);
+}
+
+/**
+ * The factory's ABI with the errors the vault's initialization can raise (it runs in the configurator module), so a
+ * refused `createVault` names its reason (`IndexVault__InvalidWeights`, …).
+ */
+const createVaultAbi = [...indexFactoryAbi, ...indexVaultConfiguratorAbi.filter((item) => item.type === "error")];
+
+/** A vault created through the factory. */
+export interface CreatedVault {
+  readonly vault: Address;
+  readonly receipt: TransactionReceipt;
+}
+
+/**
+ * Creates a vault through the factory (simulated first, so a revert surfaces with its reason) and reads its address
+ * from the factory's `VaultCreated` event. The caller must hold and have approved `probes[i]` of every constituent
+ * for the factory's fee-on-transfer probe (`prepareProbes`).
  */
 export async function createVault(
-  publicClient: LocalPublicClient,
-  wallet: LocalWalletClient,
+  publicClient: ProtocolPublicClient,
+  wallet: ProtocolWalletClient,
   factory: Address,
   params: VaultParamsValue,
   list: readonly ConstituentParamsValue[],
   probes: readonly bigint[] = list.map(() => PROBE_AMOUNT),
-): Promise<Address> {
-  const { result: vault, request } = await publicClient.simulateContract({
+): Promise<CreatedVault> {
+  const { request } = await publicClient.simulateContract({
     account: wallet.account,
     address: factory,
-    abi: indexFactoryAbi,
+    abi: createVaultAbi,
     functionName: "createVault",
     args: [
       params,
@@ -195,6 +252,9 @@ export async function createVault(
       [...probes],
     ],
   });
-  await confirm(publicClient, await wallet.writeContract(request));
-  return getAddress(vault);
+  const receipt = await confirm(publicClient, await wallet.writeContract(request));
+  const fromFactory = receipt.logs.filter((log) => isAddressEqual(log.address, factory));
+  const [created] = parseEventLogs({ abi: indexFactoryAbi, eventName: "VaultCreated", logs: fromFactory });
+  if (created === undefined) throw new Error(`createVault ${receipt.transactionHash}: no VaultCreated event`);
+  return { vault: getAddress(created.args.vault), receipt };
 }

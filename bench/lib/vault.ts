@@ -4,11 +4,11 @@ import { erc20Abi, maxUint256, type Address, type TransactionReceipt } from "vie
 import { indexVaultAbi, mockUSDTAbi } from "../../sdk/generated/abis";
 import type { LocalWalletClient } from "../../sdk/localChain";
 import {
-  PROBE_AMOUNT,
   constituentParams,
   createVault as createVaultThroughFactory,
   deployProtocol as deployProtocolContracts,
   equalWeights,
+  prepareProbes,
   vaultParams,
   type ProtocolDeployment,
 } from "../../sdk/protocol";
@@ -64,20 +64,17 @@ export async function createVault(
 ): Promise<Address> {
   const wallet = admin(env);
   const owner = wallet.account.address;
-  for (const t of tokens) {
-    await env.fund(t.address, owner, PROBE_AMOUNT);
-    await confirm(
-      env,
-      await wallet.writeContract({ address: t.address, abi: erc20Abi, functionName: "approve", args: [protocol.factory, PROBE_AMOUNT] }),
-    );
-  }
+  const probes = await prepareProbes(env.publicClient, wallet, protocol.factory, tokens.map((t) => t.address), (token, to, amount) =>
+    env.fund(token, to, amount),
+  );
   const vault = vaultParams(
     { name: `Bench Index ${tokens.length}`, symbol: `BIX${tokens.length}` },
     { admin: owner, manager: owner, keeper: owner, guardian: owner, feeRecipient: owner },
     params,
     { feed: env.market.usdtFeed, heartbeat: env.market.usdtHeartbeat },
   );
-  return createVaultThroughFactory(env.publicClient, wallet, protocol.factory, vault, constituentParams(tokens, weights));
+  const list = constituentParams(tokens, weights);
+  return (await createVaultThroughFactory(env.publicClient, wallet, protocol.factory, vault, list, probes)).vault;
 }
 
 /** Approves `spender` for `amount` of USDT the mainnet way (reset to zero first when an allowance is left). */

@@ -5,16 +5,9 @@
  * Mirrors test/base/VaultFixture.sol.
  */
 import { maxUint256, type Address, type Hash } from "viem";
-import { indexVaultAbi, mockERC20Abi, mockUSDTAbi } from "../../sdk/generated/abis.js";
+import { indexVaultAbi, mockUSDTAbi } from "../../sdk/generated/abis.js";
 import type { LocalChain } from "../../sdk/localChain.js";
-import {
-  PROBE_AMOUNT,
-  confirm,
-  constituentParams,
-  createVault,
-  deployProtocol,
-  vaultParams,
-} from "../../sdk/protocol.js";
+import { confirm, constituentParams, createVault, deployProtocol, prepareProbes, vaultParams } from "../../sdk/protocol.js";
 
 export interface DeployedVault {
   readonly factory: Address;
@@ -37,20 +30,17 @@ export async function deployVault(chain: LocalChain, options: DeployVaultOptions
   const { factory } = await deployProtocol(chain.publicClient, wallet, chain.market);
 
   const picked = chain.market.constituents.slice(0, options.constituents);
-  for (const c of picked) {
-    await chain.mintTo(c.address, owner, PROBE_AMOUNT);
-    await confirm(
-      chain.publicClient,
-      await wallet.writeContract({ address: c.address, abi: mockERC20Abi, functionName: "approve", args: [factory, PROBE_AMOUNT] }),
-    );
-  }
+  const probes = await prepareProbes(chain.publicClient, wallet, factory, picked.map((c) => c.address), (token, to, amount) =>
+    chain.mintTo(token, to, amount),
+  );
   const params = vaultParams(
     { name: "Keeper Test Index", symbol: "KTI" },
     { admin: owner, manager: owner, keeper: options.keeper, guardian: owner, feeRecipient: owner },
     { mintFeeBps: 0, burnFeeBps: 0, managementFeeBps: 0, maxSlippageBps: options.maxSlippageBps ?? 300, minDeposit: 1_000_000n },
     { feed: chain.market.usdtFeed, heartbeat: chain.market.usdtHeartbeat },
   );
-  const vault = await createVault(chain.publicClient, wallet, factory, params, constituentParams(picked, options.weights));
+  const list = constituentParams(picked, options.weights);
+  const { vault } = await createVault(chain.publicClient, wallet, factory, params, list, probes);
   return { factory, vault };
 }
 
@@ -60,13 +50,8 @@ export async function depositUsdt(chain: LocalChain, vault: Address, assets: big
   if (wallet === undefined) throw new Error(`no account ${index}`);
   const user = wallet.account.address;
   await chain.mintTo(chain.market.usdt, user, assets);
-  const confirm = async (hash: Hash) => {
-    const r = await chain.publicClient.waitForTransactionReceipt({ hash });
-    if (r.status !== "success") throw new Error(`transaction ${hash} reverted`);
-  };
-  await confirm(await wallet.writeContract({ address: chain.market.usdt, abi: mockUSDTAbi, functionName: "approve", args: [vault, 0n] }));
-  await confirm(await wallet.writeContract({ address: chain.market.usdt, abi: mockUSDTAbi, functionName: "approve", args: [vault, maxUint256] }));
-  await confirm(
-    await wallet.writeContract({ address: vault, abi: indexVaultAbi, functionName: "deposit", args: [assets, user] }),
-  );
+  const send = async (hash: Hash): Promise<void> => void (await confirm(chain.publicClient, hash));
+  await send(await wallet.writeContract({ address: chain.market.usdt, abi: mockUSDTAbi, functionName: "approve", args: [vault, 0n] }));
+  await send(await wallet.writeContract({ address: chain.market.usdt, abi: mockUSDTAbi, functionName: "approve", args: [vault, maxUint256] }));
+  await send(await wallet.writeContract({ address: vault, abi: indexVaultAbi, functionName: "deposit", args: [assets, user] }));
 }
