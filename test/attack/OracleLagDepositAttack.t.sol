@@ -117,26 +117,29 @@ contract OracleLagDepositAttackTest is RebalanceBase {
         uint256[3] memory lags = [uint256(50), 100, 200];
         uint16[3] memory fees = [uint16(0), 10, 50];
         uint256[3] memory sizes = [uint256(20_000e6), 100_000e6, 300_000e6];
-        int256 worstProfit = type(int256).min;
-        int256 worstLossPpm = type(int256).min;
+        int256[2] memory worst = [type(int256).min, type(int256).min]; // attacker profit, holder loss in ppm
         for (uint256 l; l < 3; ++l) {
             for (uint256 f; f < 3; ++f) {
                 for (uint256 z; z < 3; ++z) {
                     for (uint256 d; d < 2; ++d) {
-                        Scenario memory sc = Scenario(trigger, Direction(d), exit, lags[l], fees[f], sizes[z]);
-                        uint256 snap = vm.snapshotState();
-                        (int256 profit, int256 holderLoss) = _attack(sc);
-                        vm.revertToState(snap);
-                        _check(sc, profit, holderLoss);
-                        if (profit > worstProfit) worstProfit = profit;
-                        int256 ppm = holderLoss * 1e6 / int256(sc.size);
-                        if (ppm > worstLossPpm) worstLossPpm = ppm;
+                        _runScenario(Scenario(trigger, Direction(d), exit, lags[l], fees[f], sizes[z]), worst);
                     }
                 }
             }
         }
-        emit log_named_int("worst attacker profit {USDT units}", worstProfit);
-        emit log_named_int("worst holder loss {ppm of the deposit}", worstLossPpm);
+        emit log_named_int("worst attacker profit {USDT units}", worst[0]);
+        emit log_named_int("worst holder loss {ppm of the deposit}", worst[1]);
+    }
+
+    /// @dev Runs one scenario from the set-up state, checks it and records the worst outcomes.
+    function _runScenario(Scenario memory sc, int256[2] memory worst) internal {
+        uint256 snap = vm.snapshotState();
+        (int256 profit, int256 holderLoss) = _attack(sc);
+        vm.revertToState(snap);
+        _check(sc, profit, holderLoss);
+        if (profit > worst[0]) worst[0] = profit;
+        int256 ppm = holderLoss * 1e6 / int256(sc.size);
+        if (ppm > worst[1]) worst[1] = ppm;
     }
 
     function _check(Scenario memory sc, int256 profit, int256 holderLoss) internal pure {
