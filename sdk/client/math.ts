@@ -63,12 +63,37 @@ export function withSlippage(amount: bigint, slippageBps: number): bigint {
   return (amount * (BPS - BigInt(slippageBps))) / BPS;
 }
 
-/** Splits `amount` pro rata by `targetsBps` (the last takes the rounding remainder). */
-export function proRataSplit(amount: bigint, targetsBps: readonly bigint[]): bigint[] {
-  const parts = targetsBps.map((t) => (amount * t) / BPS);
-  const rest = amount - parts.reduce((a, b) => a + b, 0n);
-  if (parts.length > 0) parts[parts.length - 1] = parts[parts.length - 1]! + rest;
-  return parts;
+/**
+ * How the vault splits a USDT deposit's net amount (`IndexVault._allocation`): pro-rata to current holdings at oracle
+ * value, the idle USDT share kept in USDT; legs of at most `swapDust` and the rounding remainder go to the largest leg.
+ * An empty basket (no constituent value) splits by target weight. `values` and `nav` in USDT units, as `basket()`
+ * reports them (values rounded down, NAV rounded up); `swapDust` = 10^usdtDecimals / 100 (one cent).
+ * @returns amounts per constituent and the USDT kept.
+ */
+export function depositSplit(
+  net: bigint,
+  values: readonly bigint[],
+  targetsBps: readonly bigint[],
+  idle: bigint,
+  nav: bigint,
+  swapDust: bigint,
+): { amounts: bigint[]; kept: bigint } {
+  const empty = nav <= idle;
+  let kept = empty ? 0n : (net * idle) / nav;
+  let spent = kept;
+  let largest = 0;
+  const amounts = values.map((v, i) => {
+    let amount = empty ? (net * (targetsBps[i] ?? 0n)) / BPS : (net * v) / nav;
+    if (amount <= swapDust) amount = 0n;
+    return amount;
+  });
+  amounts.forEach((a, i) => {
+    if (a > amounts[largest]!) largest = i;
+    spent += a;
+  });
+  if (amounts.length > 0 && amounts[largest]! !== 0n) amounts[largest] = amounts[largest]! + (net - spent);
+  else kept += net - spent;
+  return { amounts, kept };
 }
 
 /** {share} ERC-4626 shares for `value` {USDT units} added to a vault of `nav` with `supply` shares (virtual shares, rounded down). */

@@ -3,7 +3,7 @@
 // expected shares or USDT. Quotes validate their input exactly as the sending paths do (validate.ts).
 import type { Address, PublicClient } from "viem";
 import { quoterV2Abi, vaultAbi } from "./abis";
-import { feeOf, impactBps, proRataSplit, sharesForValue, usdtValue, valueInUsdt } from "./math";
+import { depositSplit, feeOf, impactBps, sharesForValue, usdtValue, valueInUsdt } from "./math";
 import { encodePath, reverseRoute, type Route } from "./routes";
 import { validateDeposit, validateRedeem } from "./validate";
 import type { AnyPublicClient, VaultStatus } from "./vault";
@@ -58,33 +58,23 @@ export interface DepositQuote {
   expectedShares: bigint;
   /** {share} the vault's own floor (`previewDeposit`: every swap at its worst allowed price). */
   previewShares: bigint;
-  /** "pro-rata" (by target) or "flow-aware" (the vault's depositAllocation). */
+  /** How the deposit is split: "pro-rata to holdings", or "by target (empty basket)" for the first deposit. */
   allocation: string;
 }
 
-/** How a deposit's net USDT is split: the vault's flow-aware allocation when it has one, else pro rata by target. */
-async function allocate(client: AnyPublicClient, status: VaultStatus, net: bigint): Promise<{ amounts: bigint[]; kind: string }> {
-  if (status.nav > 0n) {
-    try {
-      const amounts = await client.readContract({
-        address: status.vault,
-        abi: vaultAbi,
-        functionName: "depositAllocation",
-        args: [status.constituents.map((c) => c.value), status.constituents.map((c) => c.targetBps), net],
-      });
-      return { amounts: [...amounts], kind: "flow-aware" };
-    } catch {
-      // fall through
-    }
-  }
-  return { amounts: proRataSplit(net, status.constituents.map((c) => c.targetBps)), kind: "pro-rata" };
+/** How a deposit's net USDT is split: as the vault does (`depositSplit`, pro-rata to holdings; by target when empty). */
+function allocate(status: VaultStatus, net: bigint): { amounts: bigint[]; kept: bigint; kind: string } {
+  const values = status.constituents.map((c) => c.value);
+  // Swap dust: one cent (this client values USDT with 6 decimals throughout).
+  const { amounts, kept } = depositSplit(net, values, status.constituents.map((c) => c.targetBps), status.idleUsdt, status.nav, 10n ** 4n);
+  return { amounts, kept, kind: status.nav > status.idleUsdt ? "pro-rata to holdings" : "by target (empty basket)" };
 }
 
 /** Expected shares and each leg's price impact for a USDT deposit; refuses what `deposit` would refuse. */
 export async function quoteDeposit(client: AnyPublicClient, status: VaultStatus, quoter: Address, assets: bigint): Promise<DepositQuote> {
   validateDeposit(status, assets);
   const mintFee = feeOf(assets, status.fees.mintBps, false);
-  const { amounts, kind } = await allocate(client, status, assets - mintFee);
+  const { amounts, kept, kind } = allocate(status, assets - mintFee);
   const legs = await Promise.all(
     status.constituents.map(async (c, i): Promise<Leg> => {
       const amountIn = amounts[i] ?? 0n;
@@ -94,7 +84,7 @@ export async function quoteDeposit(client: AnyPublicClient, status: VaultStatus,
       return { symbol: c.symbol, token: c.token, decimals: c.decimals, amountIn, amountOut, valueIn, valueOut, impactBps: impactBps(valueIn, valueOut), fees: c.fees };
     }),
   );
-  const valueIn = legs.reduce((s, l) => s + l.valueOut, 0n);
+  const valueIn = legs.reduce((s, l) => s + l.valueOut, kept);
   const expectedShares = sharesForValue(valueIn, status.totalSupply + status.pendingFeeShares, status.nav);
   let previewShares = 0n;
   try {
