@@ -89,11 +89,9 @@ contract RebalanceAttackTest is RebalanceBase {
     function test_poolManipulation_sameTxBeforeRebalance_reverts() public {
         _drift();
         _swap(attacker, address(usdt), constituents[1], 3_000_000e6); // WBTC pool pushed up
-        uint256 navBefore = vault.totalAssets();
         vm.prank(keeper);
         vm.expectPartialRevert(IIndexVault.IndexVault__SwapOutputTooLow.selector);
         rb.rebalance();
-        assertEq(vault.totalAssets(), navBefore, "nothing traded");
     }
 
     /// Attack: spam the permissionless rebalance to farm the bounty or churn the basket: before drift is flagged,
@@ -129,12 +127,28 @@ contract RebalanceAttackTest is RebalanceBase {
         RebalanceReceipt memory r = _rebalanceAs(attacker);
         assertEq(r.bounty, BOUNTY, "bounty paid");
         assertEq(usdt.balanceOf(attacker) - usdtBefore, BOUNTY);
-        // Spam right after: refused (drift under threshold or cooldown), no second bounty.
+        // Spam right after, drift back under the threshold: refused as not due.
+        vm.prank(attacker);
+        vm.expectPartialRevert(IIndexVaultRebalancer.IndexVaultRebalancer__NotDue.selector);
+        rb.rebalance();
+        // Spam after the market moved past the threshold again, within the cooldown: the cooldown refuses it, the
+        // attacker's and the keeper's calls alike, until it ends.
+        uint256 readyAt = rb.rebalanceStatus().cooldownEndsAt;
+        assertEq(readyAt, block.timestamp + COOLDOWN, "cooldown from the last step");
+        _drift();
+        assertGe(_maxDeviationBps(), THRESHOLD_BPS, "over the threshold again");
         for (uint256 k; k < 3; ++k) {
             vm.prank(attacker);
-            vm.expectRevert();
+            vm.expectRevert(
+                abi.encodeWithSelector(IIndexVaultRebalancer.IndexVaultRebalancer__Cooldown.selector, readyAt)
+            );
             rb.rebalance();
-            _warp(COOLDOWN);
+            vm.prank(keeper);
+            vm.expectRevert(
+                abi.encodeWithSelector(IIndexVaultRebalancer.IndexVaultRebalancer__Cooldown.selector, readyAt)
+            );
+            rb.rebalance();
+            _warp(COOLDOWN / 4);
         }
         assertEq(usdt.balanceOf(attacker) - usdtBefore, BOUNTY, "paid once");
     }
