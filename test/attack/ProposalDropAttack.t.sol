@@ -80,9 +80,15 @@ contract ProposalDropAttackTest is RebalanceBase {
     /// A proposal that can no longer apply (it gives the dropped token a positive target) is not advertised, and the
     /// manager withdraws it and proposes again.
     function test_dropBricksPendingProposal_staleOneIsNotAdvertisedAndTheManagerWithdrawsIt() public {
-        _dropUnderAPendingProposal(_targets(2500, 2500, 2500, 2500));
+        address dropped = _dropUnderAPendingProposal(_targets(2500, 2500, 2500, 2500));
 
         assertFalse(_advertises(UpkeepAction.ExecuteProposal), "never advertise an action that reverts");
+        bytes memory stale =
+            abi.encodeWithSelector(IIndexVaultComposer.IndexVaultComposer__ProposalStale.selector, dropped);
+        vm.expectRevert(stale);
+        composer.executeProposal();
+        vm.expectRevert(stale);
+        composer.checkProposal();
 
         uint256 eta = composer.pendingProposal().eta;
         vm.expectEmit(address(vault));
