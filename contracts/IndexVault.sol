@@ -46,7 +46,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     // Roles and immutables
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// @notice Sets fees, slippage, minimum deposit, feeds and routes (meant to sit behind a delay).
+    /// @notice Sets fees, slippage, minimum deposit; queues feeds, routes and increases behind the composition delay.
     bytes32 public constant MANAGER_ROLE = keccak256("MANAGER_ROLE");
 
     /// @notice Runs rebalances.

@@ -205,9 +205,11 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         try IIndexVaultRebalancer(address(this)).rebalanceStatus() returns (RebalanceStatus memory st) {
             if (st.due) return (true, abi.encode(UpkeepAction.Rebalance));
         } catch {}
-        uint256 eta = _r().proposal.eta;
-        if (eta != 0 && block.timestamp >= eta && !rebalancing) {
-            return (true, abi.encode(UpkeepAction.ExecuteProposal));
+        // Advertised only when `executeProposal` would not revert: the composer's `checkProposal` runs the same checks.
+        if (_r().proposal.eta != 0) {
+            try IIndexVaultComposer(address(this)).checkProposal() {
+                return (true, abi.encode(UpkeepAction.ExecuteProposal));
+            } catch {}
         }
         return (false, "");
     }

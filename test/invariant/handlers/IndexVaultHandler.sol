@@ -11,6 +11,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Vm} from "forge-std/Vm.sol";
 
 import {IndexVault} from "../../../contracts/IndexVault.sol";
+import {IIndexVault} from "../../../contracts/interfaces/IIndexVault.sol";
+import {IIndexVaultComposer} from "../../../contracts/interfaces/IIndexVaultComposer.sol";
 import {
     IIndexVaultRebalancer,
     RebalanceReceipt,
@@ -60,6 +62,7 @@ contract IndexVaultHandler is CommonBase, StdCheats, StdUtils {
     address public immutable keeper;
 
     address[] public actors;
+    bytes[] internal _queuedFees; // fee increases queued behind the composition delay
     address[] public tokens;
 
     // Ghosts {USDT units at oracle}
@@ -372,10 +375,13 @@ contract IndexVaultHandler is CommonBase, StdCheats, StdUtils {
         burnFee = uint16(_bound(burnFee, 0, ConstantsLib.MAX_BURN_FEE_BPS));
         managementFee = uint16(_bound(managementFee, 0, ConstantsLib.MAX_MANAGEMENT_FEE_BPS));
         overBy = uint16(_bound(overBy, 1, 1000));
+        // Increases wait the composition delay: apply those queued earlier that matured (time moves in `warp`),
+        // then set (a decrease applies at once, an increase queues unless the same one is already queued).
+        _executeMaturedFees();
         vm.startPrank(manager);
-        vault.setMintFee(mintFee);
-        vault.setBurnFee(burnFee);
-        vault.setManagementFee(managementFee);
+        _setFee(abi.encodeCall(IIndexVault.setMintFee, (mintFee)));
+        _setFee(abi.encodeCall(IIndexVault.setBurnFee, (burnFee)));
+        _setFee(abi.encodeCall(IIndexVault.setManagementFee, (managementFee)));
         try vault.setMintFee(uint16(ConstantsLib.MAX_MINT_FEE_BPS + overBy)) {
             ++ghost_feeCapBreaches;
         } catch (bytes memory reason) {
@@ -388,6 +394,38 @@ contract IndexVaultHandler is CommonBase, StdCheats, StdUtils {
         }
         vm.stopPrank();
         ++done["setFees"];
+    }
+
+    /// @dev Calls a fee setter as the (pranked) manager unless the same change is already queued; remembers one queued.
+    function _setFee(bytes memory data) internal {
+        bytes32 id = keccak256(data);
+        (uint256 eta,) = IIndexVaultComposer(address(vault)).pendingConfigChange(id);
+        if (eta != 0) return;
+        (bool ok, bytes memory ret) = address(vault).call(data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+        (eta,) = IIndexVaultComposer(address(vault)).pendingConfigChange(id);
+        if (eta != 0) _queuedFees.push(data);
+    }
+
+    /// @dev Executes (as the manager) every queued fee increase whose delay has passed.
+    function _executeMaturedFees() internal {
+        if (vault.config().rebalancing) return;
+        for (uint256 k = _queuedFees.length; k > 0;) {
+            --k;
+            bytes memory data = _queuedFees[k];
+            (uint256 eta,) = IIndexVaultComposer(address(vault)).pendingConfigChange(keccak256(data));
+            if (eta > block.timestamp) continue;
+            if (eta != 0) {
+                vm.prank(manager);
+                IIndexVaultComposer(address(vault)).executeConfigChange(data);
+            }
+            _queuedFees[k] = _queuedFees[_queuedFees.length - 1];
+            _queuedFees.pop();
+        }
     }
 
     /// @notice The guardian sets some pause flags (a quarter of the time) or clears them all.
