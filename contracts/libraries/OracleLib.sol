@@ -47,7 +47,10 @@ library OracleLib {
     /// @param feedDecimals The feed's decimals (cached at configuration).
     /// @return priceD18 D18{USD/tok} The validated price.
     function readPrice(address feed, uint256 heartbeat, uint8 feedDecimals) internal view returns (uint256 priceD18) {
-        (priceD18,) = readRound(feed, heartbeat, feedDecimals);
+        (bool ok, Round memory r) = _latest(feed);
+        Status status = _validate(ok, r, heartbeat);
+        if (status != Status.Ok) _revertWith(status, feed, r, heartbeat);
+        return toD18(uint256(r.answer), feedDecimals);
     }
 
     /// @notice `readPrice` that also returns the round the price comes from (for receipts).
