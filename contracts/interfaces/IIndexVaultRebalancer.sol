@@ -234,7 +234,8 @@ interface IIndexVaultRebalancer is AutomationCompatibleInterface {
 
     /// @notice Chainlink Automation check. Never reverts: an invalid price means no upkeep.
     /// @return upkeepNeeded True when `performUpkeep(performData)` has work to do now.
-    /// @return performData `abi.encode(UpkeepAction)`: ClearRebalancing (timed out), Rebalance, ExecuteProposal.
+    /// @return performData `abi.encode(UpkeepAction)`: ClearRebalancing (timed out), Rebalance, ExecuteProposal (only
+    ///         when `IIndexVaultComposer.checkProposal` does not revert, i.e. when executing would not revert).
     function checkUpkeep(bytes calldata checkData)
         external
         view

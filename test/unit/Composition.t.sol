@@ -166,6 +166,11 @@ contract CompositionTest is RebalanceBase {
         assertTrue(vault.config().rebalancing);
         vm.expectRevert(IIndexVault.IndexVault__RebalanceInProgress.selector);
         composer.executeProposal();
+        (bool needed, bytes memory data) = rb.checkUpkeep("");
+        assertTrue(
+            !needed || abi.decode(data, (UpkeepAction)) != UpkeepAction.ExecuteProposal,
+            "not advertised while it would revert"
+        );
     }
 
     // ---------------------------------------------------------------------------------------------------------------
