@@ -139,9 +139,7 @@ contract TokenQuirksAttackTest is AttackBase {
         mintTo(address(usdt), bob, 1000e6);
         vm.startPrank(bob);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                MockUSDT.MockUSDT__ApproveFromNonZero.selector, bob, address(vault), 5000e6, 6000e6
-            )
+            abi.encodeWithSelector(MockUSDT.MockUSDT__ApproveFromNonZero.selector, bob, address(vault), 5000e6, 6000e6)
         );
         usdt.approve(address(vault), 6000e6);
         usdt.approve(address(vault), 0);

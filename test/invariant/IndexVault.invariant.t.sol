@@ -85,11 +85,6 @@ abstract contract IndexVaultInvariantBase is VaultFixture {
         targetContract(address(handler));
     }
 
-    /// @notice Re-stamps every feed at the current time with its current answer (called by the handler).
-    function refreshFeeds() external {
-        _refreshFeeds();
-    }
-
     /// @notice A new round of `token`'s feed at `priceUsd8`, its pools left where they are (called by the handler).
     function setFeedPrice(address token, uint256 priceUsd8) external {
         feedOf(token).setPrice(int256(priceUsd8));
@@ -216,7 +211,9 @@ abstract contract IndexVaultInvariantBase is VaultFixture {
     function afterInvariant() public {
         handler.callSummary();
         string memory statsFile = vm.envOr("INVARIANT_STATS_FILE", string(""));
-        if (bytes(statsFile).length != 0) vm.writeLine(statsFile, handler.statsLine());
+        if (bytes(statsFile).length != 0) {
+            vm.writeLine(statsFile, string.concat(_movePrices() ? "moving " : "fixed ", handler.statsLine()));
+        }
         // Round trips always run in an opened vault: every one completes.
         assertEq(handler.done("roundTrip"), handler.calls("roundTrip"), "every round trip completed");
         // An oracle-lag deposit is skipped only without holders or without an underweight constituent, and refused
