@@ -87,11 +87,24 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
         uint96 minSettleValue; // {USDT units}
     }
 
+    /// @dev `_consume`: claim everything claimable.
+    uint256 internal constant ALL = type(uint256).max;
+
     uint8 internal constant CARRY_DEPOSIT = 1;
     uint8 internal constant CARRY_REDEEM = 2;
 
     State internal _state;
     Timing internal _timing;
+
+    /// @dev What the batch holds for settled epochs, not yet claimed (plus claim rounding dust, which stays). The
+    ///      open epoch's requests are the balances above these, so a request writes no epoch total. One slot, written
+    ///      by settlement and claims only.
+    struct Reserved {
+        uint128 assets; // {USDT units} owed to redeemers of settled epochs
+        uint128 shares; // {share} owed to depositors of settled epochs
+    }
+
+    Reserved internal _reserved;
 
     /// @dev Per epoch: the totals of its requests (slot 0, written by requests and cancellations) and, once settled,
     ///      what it paid out (slot 1).
@@ -130,6 +143,7 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
             // forge-lint: disable-next-line(unsafe-typecast)
             minSettleValue: uint96(DEFAULT_MIN_SETTLE_USDT * 10 ** _decimalsOf(usdt))
         });
+        IERC20(usdt).forceApprove(vault_, type(uint256).max);
         emit BatchInitialized(vault_, usdt);
         emit PolicySet(policy());
     }
@@ -151,17 +165,11 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
         requestId = _openRequest(st, controller, owner);
         Account memory a = _prepareAccount(controller, st.epoch);
         uint256 total = a.assets + assets;
-        EpochResult storage e = _epochs[requestId];
-        uint256 epochTotal = e.depositAssets + assets;
-        if (total > type(uint104).max || epochTotal > type(uint128).max) {
-            revert IndexVaultBatch__RequestTooLarge(assets);
-        }
-        // casts: both bounded just above
+        if (total > type(uint104).max) revert IndexVaultBatch__RequestTooLarge(assets);
+        // cast: bounded just above
         // forge-lint: disable-next-line(unsafe-typecast)
         a.assets = uint104(total);
         _accounts[controller] = a;
-        // forge-lint: disable-next-line(unsafe-typecast)
-        e.depositAssets = uint128(epochTotal);
 
         IERC20(asset()).safeTransferFrom(owner, address(this), assets);
         emit DepositRequest(controller, owner, requestId, msg.sender, assets);
@@ -180,16 +188,11 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
         requestId = _openRequest(st, controller, owner);
         Account memory a = _prepareAccount(controller, st.epoch);
         uint256 total = a.shares + shares;
-        EpochResult storage e = _epochs[requestId];
-        uint256 epochTotal = e.redeemShares + shares;
-        if (total > type(uint112).max || epochTotal > type(uint128).max) {
-            revert IndexVaultBatch__RequestTooLarge(shares);
-        }
+        if (total > type(uint112).max) revert IndexVaultBatch__RequestTooLarge(shares);
+        // cast: bounded just above
         // forge-lint: disable-next-line(unsafe-typecast)
         a.shares = uint112(total);
         _accounts[controller] = a;
-        // forge-lint: disable-next-line(unsafe-typecast)
-        e.redeemShares = uint128(epochTotal);
 
         IERC20(vault()).safeTransferFrom(owner, address(this), shares);
         emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
@@ -213,7 +216,6 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
         if (assets == 0) revert IndexVaultBatch__NothingPending(controller);
         a.assets = 0;
         _accounts[controller] = a;
-        _epochs[a.epoch].depositAssets -= uint128(assets);
         IERC20(asset()).safeTransfer(receiver, assets);
         emit DepositRequestCancelled(controller, receiver, a.epoch, assets);
     }
@@ -225,7 +227,6 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
         if (shares == 0) revert IndexVaultBatch__NothingPending(controller);
         a.shares = 0;
         _accounts[controller] = a;
-        _epochs[a.epoch].redeemShares -= uint128(shares);
         IERC20(vault()).safeTransfer(receiver, shares);
         emit RedeemRequestCancelled(controller, receiver, a.epoch, shares);
     }
@@ -278,26 +279,30 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
 
     /// @inheritdoc IIndexVaultBatch
     function claimDeposits(address[] calldata controllers) external nonReentrant returns (uint256 total) {
-        uint32 open = _state.epoch;
+        IERC20 token = IERC20(vault());
+        bool keeper = IAccessControl(vault()).hasRole(KEEPER_ROLE, msg.sender);
         for (uint256 i; i < controllers.length; ++i) {
             address c = controllers[i];
-            _checkCaller(c);
-            (uint256 assets,) = _claimable(c, open, true);
+            if (!keeper) _checkCaller(c);
+            (uint256 assets, uint256 shares) = _consume(c, ALL, false, true);
             if (assets == 0) continue;
-            (, uint256 shares) = _claimDeposit(c, c, assets, false);
+            token.safeTransfer(c, shares);
+            emit Deposit(c, c, assets, shares);
             total += shares;
         }
     }
 
     /// @inheritdoc IIndexVaultBatch
     function claimRedeems(address[] calldata controllers) external nonReentrant returns (uint256 total) {
-        uint32 open = _state.epoch;
+        IERC20 token = IERC20(asset());
+        bool keeper = IAccessControl(vault()).hasRole(KEEPER_ROLE, msg.sender);
         for (uint256 i; i < controllers.length; ++i) {
             address c = controllers[i];
-            _checkCaller(c);
-            (uint256 shares,) = _claimable(c, open, false);
+            if (!keeper) _checkCaller(c);
+            (uint256 shares, uint256 assets) = _consume(c, ALL, false, false);
             if (shares == 0) continue;
-            (, uint256 assets) = _claimRedeem(c, c, shares, false);
+            token.safeTransfer(c, assets);
+            emit Withdraw(msg.sender, c, c, assets, shares);
             total += assets;
         }
     }
@@ -319,9 +324,8 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
 
     /// @inheritdoc IIndexVaultBatch
     function performUpkeep(bytes calldata) external nonReentrant {
-        if (!_policyDue(_state, _epochs[_state.epoch], _grossValue(_epochs[_state.epoch]))) {
-            revert IndexVaultBatch__NotDue();
-        }
+        (uint256 d, uint256 s) = _pending();
+        if (!_policyDue(_state, d, s, _grossValue(d, s))) revert IndexVaultBatch__NotDue();
         _settle();
     }
 
@@ -450,16 +454,15 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
     /// @inheritdoc IIndexVaultBatch
     function epochStatus() public view returns (EpochStatus memory s) {
         State memory st = _state;
-        EpochResult memory e = _epochs[st.epoch];
         s.epoch = st.epoch;
-        s.pendingAssets = e.depositAssets;
-        s.pendingShares = e.redeemShares;
-        if (e.depositAssets == 0 && e.redeemShares == 0) return s;
+        (s.pendingAssets, s.pendingShares) = _pending();
+        if (s.pendingAssets == 0 && s.pendingShares == 0) return s;
         s.openedAt = st.openedAt;
-        s.age = block.timestamp - st.openedAt;
-        s.grossValue = _grossValue(e);
+        s.age = st.openedAt == 0 ? 0 : block.timestamp - st.openedAt;
+        s.grossValue = _grossValue(s.pendingAssets, s.pendingShares);
         s.permissionlessAt = _permissionlessAt(st);
-        s.due = _policyDue(st, e, s.grossValue) && _settleable(e);
+        s.due = _policyDue(st, s.pendingAssets, s.pendingShares, s.grossValue)
+            && _settleable(s.pendingAssets, s.pendingShares);
     }
 
     /// @inheritdoc IIndexVaultBatch
@@ -582,15 +585,20 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
         emit Withdraw(msg.sender, receiver, controller, assets, shares);
     }
 
-    /// @dev Takes `amount` (input, or output when `byOutput`) out of a controller's claimable side and returns
-    ///      (input consumed, output owed). Output owed = input × rate rounded down; input for an exact output rounded
-    ///      up; so no sequence of partial claims gets more than the whole claim.
+    /// @dev Takes `amount` (input, or output when `byOutput`; `ALL`: everything, (0, 0) when nothing) out of a
+    ///      controller's claimable side and returns (input consumed, output owed). Output owed = input × rate rounded
+    ///      down; input for an exact output rounded up; so no sequence of partial claims gets more than the whole
+    ///      claim. The output leaves the reserve.
     function _consume(address controller, uint256 amount, bool byOutput, bool depositSide)
         internal
         returns (uint256 amountIn, uint256 amountOut)
     {
         uint32 open = _state.epoch;
         (uint256 totalIn, uint256 totalOut) = _claimable(controller, open, depositSide);
+        if (amount == ALL) {
+            if (totalIn == 0) return (0, 0);
+            amount = totalIn;
+        }
         if (byOutput) {
             if (amount > totalOut) revert IndexVaultBatch__ExceedsClaimable(controller, amount, totalOut);
             amountOut = amount;
@@ -626,6 +634,11 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
             if (restIn == 0) a.carry &= ~flag;
         }
         _accounts[controller] = a;
+        // casts: amountOut ≤ what the reserve holds for this claim (settled outputs are added to it in full)
+        // forge-lint: disable-next-line(unsafe-typecast)
+        if (depositSide) _reserved.shares -= uint128(amountOut);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        else _reserved.assets -= uint128(amountOut);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -637,9 +650,7 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
         uint256 gasStart = gasleft();
         State memory st = _state;
         epochId = st.epoch;
-        EpochResult memory e = _epochs[epochId];
-        uint256 d = e.depositAssets; // {USDT units}
-        uint256 s = e.redeemShares; // {share}
+        (uint256 d, uint256 s) = _pending(); // {USDT units}, {share}
         if (d == 0 && s == 0) revert IndexVaultBatch__NothingToSettle(epochId);
         if (!IAccessControl(vault()).hasRole(KEEPER_ROLE, msg.sender)) {
             uint256 openAt = _permissionlessAt(st);
@@ -653,7 +664,10 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
 
         Netting memory n = _net(d, s, cfg);
         if (n.netAssets != 0) {
-            IERC20(asset()).forceApprove(vault(), n.netAssets);
+            // The vault holds a standing approval (set at initialisation, renewed here if a token ever spent it).
+            if (IERC20(asset()).allowance(address(this), vault()) < n.netAssets) {
+                IERC20(asset()).forceApprove(vault(), type(uint256).max);
+            }
             n.sharesOut += IIndexVault(vault()).deposit(n.netAssets, address(this), 0, block.timestamp);
         }
         if (n.netShares != 0) {
@@ -661,11 +675,12 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
         }
         if (n.fees != 0) IERC20(asset()).safeTransfer(cfg.feeRecipient, n.fees);
 
-        // casts: sharesOut ≤ supply of an 18-decimal share and assetsOut ≤ USDT supply, both far below 2^128
+        // casts: share and USDT amounts held by this contract, far below 2^128
         // forge-lint: disable-next-line(unsafe-typecast)
-        _epochs[epochId].sharesOut = uint128(n.sharesOut);
+        _epochs[epochId] = EpochResult(uint128(d), uint128(s), uint128(n.sharesOut), uint128(n.assetsOut));
+        Reserved memory r = _reserved;
         // forge-lint: disable-next-line(unsafe-typecast)
-        _epochs[epochId].assetsOut = uint128(n.assetsOut);
+        _reserved = Reserved(r.assets + uint128(n.assetsOut), r.shares + uint128(n.sharesOut));
         _emitSettled(epochId, d, s, n, gasStart);
     }
 
@@ -744,22 +759,26 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
         n.fees = mintFee + burnFee2;
     }
 
-    /// @dev Reverts with the reason a settlement must wait; returns the vault's configuration.
+    /// @dev Reverts with the reason a settlement must wait (pause, rebalance); returns the vault's configuration. An
+    ///      invalid price needs no check of its own: the first oracle read of the settlement (`convertToAssets` or the
+    ///      vault call) reverts with the vault's `IOracleErrors` error, which names the feed.
     function _checkVault(bool deposits, bool redeems) internal view returns (VaultConfig memory cfg) {
         cfg = IIndexVault(vault()).config();
         if (deposits && cfg.pauseFlags & PAUSE_DEPOSIT != 0) revert IndexVaultBatch__VaultPaused(PAUSE_DEPOSIT);
         if (redeems && cfg.pauseFlags & PAUSE_REDEEM != 0) revert IndexVaultBatch__VaultPaused(PAUSE_REDEEM);
         if (cfg.rebalancing) revert IndexVaultBatch__VaultRebalancing();
-        // With both flags clear and no rebalance, the vault's max* views are 0 only for a price (or sequencer) reason.
-        bool open = deposits
-            ? IIndexVault(vault()).maxDeposit(address(this)) != 0
-            : IIndexVault(vault()).maxRedeem(address(this)) != 0;
-        if (!open) revert IndexVaultBatch__PriceInvalid();
     }
 
-    /// @dev Whether `_checkVault` and `_net` would pass now (for the upkeep view).
-    function _settleable(EpochResult memory e) internal view returns (bool) {
-        try this.checkSettleable(e.depositAssets, e.redeemShares) {
+    /// @dev The open epoch's requests: {USDT units} and {share} held above what settled epochs still owe.
+    function _pending() internal view returns (uint256 d, uint256 s) {
+        Reserved memory r = _reserved;
+        d = IERC20(asset()).balanceOf(address(this)) - r.assets;
+        s = IERC20(vault()).balanceOf(address(this)) - r.shares;
+    }
+
+    /// @dev Whether `_checkVault` and `_net` would pass now and the vault has a price (for the upkeep view).
+    function _settleable(uint256 d, uint256 s) internal view returns (bool) {
+        try this.checkSettleable(d, s) {
             return true;
         } catch {
             return false;
@@ -770,20 +789,22 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
     /// @dev External so the upkeep view can try it; changes nothing.
     function checkSettleable(uint256 d, uint256 s) external view {
         _net(d, s, _checkVault(d != 0, s != 0));
+        IIndexVault(vault()).totalAssets(); // reverts with the vault's oracle error on an invalid price
     }
 
     /// @dev {USDT units} Deposits plus the redeem shares at NAV (deposits alone if the vault has no price now).
-    function _grossValue(EpochResult memory e) internal view returns (uint256 value) {
-        value = e.depositAssets;
-        if (e.redeemShares == 0) return value;
-        try IIndexVault(vault()).convertToAssets(e.redeemShares) returns (uint256 v) {
+    function _grossValue(uint256 d, uint256 s) internal view returns (uint256 value) {
+        value = d;
+        if (s == 0) return value;
+        try IIndexVault(vault()).convertToAssets(s) returns (uint256 v) {
             value += v;
         } catch {}
     }
 
     /// @dev The policy's trigger: something pending and (oldest request ≥ maxWait or gross ≥ minSettleValue).
-    function _policyDue(State memory st, EpochResult memory e, uint256 gross) internal view returns (bool) {
-        if (e.depositAssets == 0 && e.redeemShares == 0) return false;
+    function _policyDue(State memory st, uint256 d, uint256 s, uint256 gross) internal view returns (bool) {
+        // Nothing requested this epoch (at most a donation): not due.
+        if ((d == 0 && s == 0) || st.openedAt == 0) return false;
         Timing memory t = _timing;
         return block.timestamp >= uint256(st.openedAt) + t.maxWait || gross >= t.minSettleValue;
     }

@@ -15,8 +15,8 @@ struct BatchPolicy {
 /// @notice The open epoch as a keeper sees it (`epochStatus`).
 struct EpochStatus {
     uint256 epoch; // the open epoch (= the requestId of requests made now)
-    uint256 pendingAssets; // {USDT units} deposit requests in it
-    uint256 pendingShares; // {share} redeem requests in it
+    uint256 pendingAssets; // {USDT units} deposit requests in it (USDT held above what settled epochs owe)
+    uint256 pendingShares; // {share} redeem requests in it (shares held above what settled epochs owe)
     uint256 openedAt; // {s} timestamp of its first request (0: none yet)
     uint256 age; // {s} now − openedAt (0 when empty)
     uint256 grossValue; // {USDT units} pendingAssets + pendingShares at NAV (pendingAssets alone if a price is invalid)
@@ -101,9 +101,6 @@ interface IIndexVaultBatch is IERC165 {
 
     /// @notice Settlement waits: a multi-step rebalance is in flight.
     error IndexVaultBatch__VaultRebalancing();
-
-    /// @notice Settlement waits: a price (or the L2 sequencer) is invalid, so the vault has no NAV now.
-    error IndexVaultBatch__PriceInvalid();
 
     /// @notice Settlement waits: only deposits are pending and they sum below the vault's minimum deposit.
     /// @param assets {USDT units} Pending deposits.
@@ -292,7 +289,9 @@ interface IIndexVaultBatch is IERC165 {
     function withdraw(uint256 assets, address receiver, address controller) external returns (uint256 shares);
 
     /// @notice Claims every listed controller's settled deposit requests in full, to the controller itself.
-    /// @dev The caller must be each controller or its operator; controllers with nothing claimable are skipped.
+    /// @dev The caller must be each controller or its ERC-7540 operator, or hold the vault's KEEPER_ROLE (which can
+    ///      only push a claim to its own controller, never redirect it); controllers with nothing claimable are
+    ///      skipped. An extension next to ERC-7540's `deposit`/`redeem` claims, which keep their authorisation.
     /// @return total {share} Sent in all.
     function claimDeposits(address[] calldata controllers) external returns (uint256 total);
 
@@ -306,8 +305,9 @@ interface IIndexVaultBatch is IERC165 {
 
     /// @notice Settles the open epoch (see the pricing in the contract notes) and opens the next.
     /// @dev Caller: a holder of the vault's KEEPER_ROLE; anyone from `epochStatus().permissionlessAt`. Reverts with
-    ///      `IndexVaultBatch__VaultPaused`, `__VaultRebalancing`, `__PriceInvalid` or `__BelowVaultMinimum` while the
-    ///      settlement must wait; a revert changes nothing (every request stays pending and cancellable).
+    ///      `IndexVaultBatch__VaultPaused`, `__VaultRebalancing` or `__BelowVaultMinimum` while the settlement must
+    ///      wait, and with the vault's own `IOracleErrors` error (naming the feed) while a price is invalid; a revert
+    ///      changes nothing (every request stays pending and cancellable).
     /// @return epoch The settled epoch.
     function settle() external returns (uint256 epoch);
 
