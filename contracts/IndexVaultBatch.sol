@@ -171,7 +171,13 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
         a.assets = uint104(total);
         _accounts[controller] = a;
 
-        IERC20(asset()).safeTransferFrom(owner, address(this), assets);
+        // Measured by balance change: a fee-charging USDT (Tether's fee switch is dormant, not absent) would otherwise
+        // record more than the batch holds. The first balance read warms what the transfer touches (~1k net).
+        IERC20 usdt = IERC20(asset());
+        uint256 before = usdt.balanceOf(address(this));
+        usdt.safeTransferFrom(owner, address(this), assets);
+        uint256 received = usdt.balanceOf(address(this)) - before;
+        if (received != assets) revert IndexVaultBatch__TransferShortfall(assets, received);
         emit DepositRequest(controller, owner, requestId, msg.sender, assets);
     }
 

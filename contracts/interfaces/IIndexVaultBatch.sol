@@ -51,8 +51,9 @@ struct EpochResult {
 ///        fees (the side with the small excess gives it to the other side: at most the vault's minimum deposit).
 ///      Every depositor of an epoch gets the same shares per USDT and every redeemer the same USDT per share; claims
 ///      round down, fees up, so the sum of claims never exceeds what the settlement produced.
-///      Assumes USDT moves exactly the amount asked (no fee on transfer; the factory probes the constituents, the
-///      vault itself measures USDT by balance change): a fee-charging USDT would make the last claims short.
+///      USDT must move exactly the amount asked: a deposit request measures what arrived and reverts
+///      `IndexVaultBatch__TransferShortfall` otherwise (Tether's fee switch is dormant, not absent), so a fee switched
+///      on stops new deposit requests instead of corrupting the accounting; cancellations and claims send exact amounts.
 interface IIndexVaultBatch is IERC165 {
     // ---------------------------------------------------------------------------------------------------------------
     // Errors
@@ -77,6 +78,11 @@ interface IIndexVaultBatch is IERC165 {
     /// @notice A request that would overflow the packed per-controller or per-epoch accounting.
     /// @param amount {USDT units or share} The request.
     error IndexVaultBatch__RequestTooLarge(uint256 amount);
+
+    /// @notice The batch received a different amount of USDT than the request (a fee-on-transfer USDT).
+    /// @param expected {USDT units} The request.
+    /// @param received {USDT units} The balance change.
+    error IndexVaultBatch__TransferShortfall(uint256 expected, uint256 received);
 
     /// @notice Nothing pending to cancel for this controller in the open epoch.
     /// @param controller The controller.
