@@ -15,8 +15,12 @@ import {IndexVaultHandler, IInvariantMarket} from "./handlers/IndexVaultHandler.
 
 /// @notice Shared set-up of the invariant suites: a 4-constituent vault (WETH, WBTC 8 decimals, LINK, and the
 ///         two-hop YFI) with the rebalancing switch exposed, three actors with an opening deposit each, and the
-///         handler as the only fuzz target. Both suites run with `fail_on_revert`: the handler catches only the
-///         errors it expects (anything else is an invariant failure) and calls what must never fail without `try`.
+///         handler as the only fuzz target. The handler catches only the errors it expects (anything else is an
+///         invariant failure) and calls what must never fail without `try`.
+/// @dev TODO(fail_on_revert): not on yet. At full settings (256 × 50, lag excluded) the moving-price suite had 0
+///      uncaught reverts, the fixed-price suite 2 (`roundTrip`, of 1,076 calls; cause not yet identified). Once
+///      that is fixed, put `/// forge-config: default.invariant.fail_on_revert = true` on `invariant_protocol`
+///      (the kebab-case key `fail-on-revert` is silently ignored by forge 1.7).
 abstract contract IndexVaultInvariantBase is VaultFixture {
     IndexVault internal vault;
     IndexVaultHandler internal handler;
@@ -194,7 +198,6 @@ abstract contract IndexVaultInvariantBase is VaultFixture {
 
     /// @notice All five invariants after every call, in ONE campaign per suite: forge runs a separate campaign per
     ///         `invariant_*` function, and with real Uniswap swaps one campaign of 256 × 50 is what CI can afford.
-    /// forge-config: default.invariant.fail-on-revert = true
     function invariant_protocol() public {
         _checkNoActorProfits(); // 1 (global)
         _checkRoundTripsNeverProfit(); // 1 (per round trip)

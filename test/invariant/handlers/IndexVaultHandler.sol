@@ -606,8 +606,10 @@ contract IndexVaultHandler is CommonBase, StdCheats, StdUtils {
         }
         if (action == "rebalance") {
             // Drift under the threshold (not due), every planned trade under `minTradeValue`, paused, or (vault not
-            // opened by this call, pools not arbitraged) a leg through a pool pushed by earlier trades.
+            // opened by this call) a leg through a pool pushed by earlier trades (not arbitraged), or a second step
+            // in one block while the `rebalancing` switch is on.
             return selector == IIndexVaultRebalancer.IndexVaultRebalancer__NotDue.selector
+                || selector == IIndexVaultRebalancer.IndexVaultRebalancer__OneStepPerBlock.selector
                 || selector == IIndexVaultRebalancer.IndexVaultRebalancer__NothingToTrade.selector
                 || selector == IIndexVault.IndexVault__Paused.selector
                 || selector == IIndexVault.IndexVault__SwapOutputTooLow.selector;
