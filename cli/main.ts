@@ -11,6 +11,7 @@ import { fmtBps, fmtUnits, fmtUsdt, keyValues, parseAmount, shortAddress, table,
 import { progressLine } from "./progress";
 import {
   explainError,
+  vaultAbi,
   deposit,
   listVaults,
   quoteDeposit,
@@ -204,7 +205,7 @@ async function vaultOf(ctx: Context): Promise<Address> {
   if (vaults.length === 0) throw new Error("the factory has no index yet");
   if (wanted === undefined) return vaults[0]!;
   for (const vault of vaults) {
-    const status = await ctx.client.readContract({ address: vault, abi: (await import("../sdk/generated/abis")).indexVaultAbi, functionName: "symbol" });
+    const status = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "symbol" });
     if (status.toLowerCase() === wanted.toLowerCase()) return vault;
   }
   throw new Error(`no index "${wanted}": use an address, an id (${[...ctx.deployments.records.keys()].filter((k) => k.startsWith("Index_")).map((k) => k.slice(6)).join(", ") || "none recorded"}) or a symbol`);
@@ -247,13 +248,13 @@ async function deadlineOf(ctx: Context): Promise<bigint> {
 
 async function sharesArg(ctx: Context, vault: Address, text: string, owner: Address): Promise<bigint> {
   if (text === "all") {
-    const balance = await ctx.client.readContract({ address: vault, abi: (await import("../sdk/generated/abis")).indexVaultAbi, functionName: "balanceOf", args: [owner] });
+    const balance = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [owner] });
     if (balance === 0n) throw new Error(`${owner} holds no shares of this index`);
     return balance;
   }
   const shares = parseAmount(text, 18, "shares");
   if (owner !== ZERO) {
-    const balance = await ctx.client.readContract({ address: vault, abi: (await import("../sdk/generated/abis")).indexVaultAbi, functionName: "balanceOf", args: [owner] });
+    const balance = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [owner] });
     if (balance < shares) throw new Error(`${owner} holds ${fmtUnits(balance, 18, 6)} shares of this index, ${fmtUnits(shares, 18, 6)} asked`);
   }
   return shares;
@@ -328,8 +329,7 @@ async function cmdStatus(ctx: Context): Promise<number> {
   let holder: { address: Address; shares: bigint; value: bigint } | undefined;
   if (ctx.options.account !== undefined || (ctx.io.env.PRIVATE_KEY ?? "") !== "") {
     const wallet = walletOf(ctx);
-    const { indexVaultAbi } = await import("../sdk/generated/abis");
-    const shares = await ctx.client.readContract({ address: vault, abi: indexVaultAbi, functionName: "balanceOf", args: [wallet.account.address] });
+    const shares = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [wallet.account.address] });
     holder = { address: wallet.account.address, shares, value: (shares * s.navPerShare) / 10n ** 18n };
   }
   const header = keyValues([

@@ -35,7 +35,7 @@ import { driftBps as clientDriftBps } from "../../sdk/client/math";
 import { ageSeconds, readFeed as clientReadFeed, type FeedReading } from "../../sdk/client/feeds";
 import { minedRevertReason } from "../../sdk/client/tx";
 import { valueD18 } from "../units.js";
-import { guardRpc, revertFromError } from "./errors.js";
+import { forLogs, guardRpc, revertFromError } from "./errors.js";
 import { quotePlan, type Route } from "./quoter.js";
 import { TxSender, type PendingTx } from "./txSender.js";
 
@@ -278,7 +278,7 @@ export class ViemAdapter implements ChainAdapter {
     if (pending === undefined) throw new Error(`unknown transaction ${sent.hash}`);
     try {
       // The reason from the transaction's own execution (a front-run earlier in its block included).
-      return await this.sender.wait(pending, async (_blockNumber, hash) => minedRevertReason(this.client, hash));
+      return await this.sender.wait(pending, async (_blockNumber, hash) => forLogs(await minedRevertReason(this.client, hash)));
     } finally {
       this.pending.delete(sent.hash);
     }
