@@ -27,10 +27,10 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { vaultAbi } from "../sdk/client/abis";
-import { loadConfig } from "./config.js";
-import type { Logger } from "./logger.js";
-import { revertFromError } from "./viem/errors.js";
-import { computeTargetWeights, parseWeightsSpec, type TokenWeight } from "./weights.js";
+import { loadConfig } from "./config";
+import type { Logger } from "./logger";
+import { revertFromError } from "./viem/errors";
+import { computeTargetWeights, parseWeightsSpec, type TokenWeight } from "./weights";
 
 export class ProposalError extends Error {
   override readonly name = "ProposalError";

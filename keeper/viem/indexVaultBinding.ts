@@ -27,8 +27,8 @@ import { decodeAbiParameters, encodeFunctionData, erc20Abi, type Abi, type Addre
 import { allErrorsAbi } from "../../sdk/client/errors";
 import { REBALANCE_REASONS } from "../../sdk/client/vault";
 import { vaultAbi } from "../../sdk/client/abis";
-import { iIndexFactoryAbi, uniswapV3PoolAbi } from "../../sdk/generated/abis.js";
-import type { PreparedRebalance, VaultBinding, VaultReadout } from "./adapter.js";
+import { iIndexFactoryAbi, uniswapV3PoolAbi } from "../../sdk/generated/abis";
+import type { PreparedRebalance, VaultBinding, VaultReadout } from "./adapter";
 
 export { REBALANCE_REASONS };
 export type RebalanceReasonName = (typeof REBALANCE_REASONS)[number];
