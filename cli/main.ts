@@ -1,7 +1,7 @@
 // The wallet CLI: `npm run cli -- <command>` or the `index-vault` bin. Human-readable tables by default, `--json` for
 // scripts (progress goes to stderr, so stdout stays one JSON document), every revert explained (cli/errors.ts).
 import { parseArgs } from "node:util";
-import { createPublicClient, createWalletClient, getAddress, http, isAddress, type Address, type Chain } from "viem";
+import { createPublicClient, createWalletClient, getAddress, http, isAddress, parseEventLogs, type Address, type Chain } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry, mainnet } from "viem/chains";
 import { ANVIL_ACCOUNT_COUNT, devAccounts } from "../sdk/local/accounts";
@@ -10,9 +10,25 @@ import { defaultDeploymentsDir, readDeployments, type Deployments } from "./depl
 import { fmtBps, fmtUnits, fmtUsdt, keyValues, parseAmount, shortAddress, table, toJson } from "./format";
 import { progressLine } from "./progress";
 import {
+  assertVault,
+  claimCalls,
+  depositInKindCalls,
+  dryRunCalls,
+  readClaimable,
+  revokeCall,
+  sendCalls,
+  shareBalance,
+  validateShares,
+  type ContractCall,
+  type DryRunResult,
   explainError,
+  vaultAbi,
   deposit,
+  depositCalls,
   listVaults,
+  redeemCalls,
+  redeemInKindCalls,
+  ValidationError,
   quoteDeposit,
   quoteRedeem,
   readVaultStatus,
@@ -38,6 +54,10 @@ commands
   deposit <usdt>                   buy the basket with USDT   [--slippage <bps>] [--deadline <s>]
   redeem <shares|all>              sell your share of the basket for USDT   [--slippage <bps>] [--deadline <s>]
   redeem-in-kind <shares|all>      take your share of the basket itself (never paused, no oracle)
+  deposit-in-kind <shares>         buy <shares> with the pro-rata basket itself (approvals included)
+  claimable                        tokens an in-kind redeem set aside for you (a transfer that failed)
+  claim <token|all>                take what was set aside for you
+  revoke [token]                   set the vault's allowance of your USDT (or <token>) back to zero
   faucet <usdt>                    local chain only: mint mock USDT to your account
 
 options
@@ -49,6 +69,7 @@ options
   --account <n>                    anvil dev account n on a local chain (default 0); elsewhere the key is $PRIVATE_KEY
   --slippage <bps>                 bound on shares/USDT below the quote (default 50 = 0.5 %)
   --deadline <s>                   seconds the transaction stays valid (default 600)
+  --dry-run                        sending commands: simulate the whole sequence, show gas and cost, send nothing
   --json                           machine-readable output on stdout
   -h, --help                       this text`;
 
@@ -87,6 +108,45 @@ interface Options {
   slippage?: string;
   deadline?: string;
   json: boolean;
+  dryRun: boolean;
+}
+
+/** Every command, its positional arguments' usage, and whether it sends a transaction. */
+const COMMANDS: Record<string, { usage: string; args: number; sends: boolean }> = {
+  indexes: { usage: "indexes", args: 0, sends: false },
+  status: { usage: "status", args: 0, sends: false },
+  quote: { usage: "quote deposit <usdt> | quote redeem <shares|all>", args: 2, sends: false },
+  deposit: { usage: "deposit <usdt>", args: 1, sends: true },
+  redeem: { usage: "redeem <shares|all>", args: 1, sends: true },
+  "redeem-in-kind": { usage: "redeem-in-kind <shares|all>", args: 1, sends: true },
+  "deposit-in-kind": { usage: "deposit-in-kind <shares>", args: 1, sends: true },
+  claimable: { usage: "claimable", args: 0, sends: false },
+  claim: { usage: "claim <token|all>", args: 1, sends: true },
+  revoke: { usage: "revoke [token]", args: 0, sends: true },
+  faucet: { usage: "faucet <usdt>", args: 1, sends: true },
+};
+
+/** Checks the command line before any connection: the command, its arguments, the numeric options, PRIVATE_KEY. */
+function checkCommandLine(positionals: readonly string[], options: Options, env: CliIo["env"]): void {
+  const [command, ...rest] = positionals;
+  const spec = command === undefined ? undefined : COMMANDS[command];
+  if (spec === undefined) throw new UsageError(`unknown command "${command}": one of ${Object.keys(COMMANDS).join(", ")}`);
+  if (command === "quote" && rest[0] !== "deposit" && rest[0] !== "redeem") throw new UsageError("quote what? `quote deposit <usdt>` or `quote redeem <shares|all>`");
+  if (rest.length < spec.args) throw new UsageError(`missing argument: ${spec.usage}`);
+  const amount = command === "quote" ? rest[1] : rest[0];
+  if (amount !== undefined && amount !== "all" && command !== "claim" && command !== "revoke") {
+    if (!/^[0-9][0-9_,]*(\.[0-9]+)?$/.test(amount)) throw new UsageError(`"${amount}" is not a positive decimal number (${spec.usage})`);
+  }
+  const integer = (name: string, text: string | undefined, min: number, max: number): void => {
+    if (text === undefined) return;
+    if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+  };
+  integer("slippage", options.slippage, 0, 5_000);
+  integer("deadline", options.deadline, 1, 31_536_000);
+  integer("account", options.account, 0, ANVIL_ACCOUNT_COUNT - 1);
+  const key = env.PRIVATE_KEY ?? "";
+  if (spec.sends && key !== "" && !/^0x[0-9a-fA-F]{64}$/.test(key)) throw new UsageError("PRIVATE_KEY is not a private key: 0x followed by 64 hex digits");
+  if (options.dryRun && !spec.sends) throw new UsageError(`--dry-run is for sending commands; ${command} sends nothing`);
 }
 
 /** Runs one CLI invocation; returns the process exit code (0 ok, 1 failure, 2 usage). */
@@ -106,19 +166,27 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         slippage: { type: "string" },
         deadline: { type: "string" },
         json: { type: "boolean", default: false },
+        "dry-run": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
   } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
+    const message = (error as Error).message;
+    // node:util reads "--slippage -5" as an option followed by another option.
+    const ambiguous = /^Option '(--[a-z-]+)[^']*' argument is ambiguous/.exec(message);
+    return usageError(io, argv.includes("--json"), ambiguous !== null ? `${ambiguous[1]} must not be negative or start with "-"` : message.split("\n")[0]!);
   }
   const { values, positionals } = parsed;
   if (values.help === true || positionals.length === 0) {
     io.stdout(`${USAGE}\n`);
     return values.help === true ? 0 : 2;
   }
-  const options: Options = { ...values, json: values.json === true } as Options;
+  const options: Options = { ...values, json: values.json === true, dryRun: values["dry-run"] === true } as Options;
+  try {
+    checkCommandLine(positionals, options, io.env);
+  } catch (error) {
+    return usageError(io, options.json, (error as Error).message);
+  }
   try {
     const ctx = await connect(options, io);
     const [command, ...rest] = positionals;
@@ -137,21 +205,37 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         return await cmdRedeem(ctx, need(rest[0], "redeem <shares|all>"));
       case "redeem-in-kind":
         return await cmdRedeemInKind(ctx, need(rest[0], "redeem-in-kind <shares|all>"));
+      case "deposit-in-kind":
+        return await cmdDepositInKind(ctx, need(rest[0], "deposit-in-kind <shares>"));
+      case "claimable":
+        return await cmdClaimable(ctx);
+      case "claim":
+        return await cmdClaim(ctx, need(rest[0], "claim <token|all>"));
+      case "revoke":
+        return await cmdRevoke(ctx, rest[0]);
       case "faucet":
         return await cmdFaucet(ctx, need(rest[0], "faucet <usdt>"));
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`${error.message}\n\n${USAGE}\n`);
-      return 2;
-    }
+    if (error instanceof UsageError) return usageError(io, options.json, error.message);
     const explained = explainError(error);
     if (options.json) io.stdout(`${toJson({ ok: false, error: { name: explained.errorName, message: explained.message, args: explained.args, data: explained.data } })}\n`);
     io.stderr(`error: ${explained.message}${explained.errorName === undefined ? "" : ` [${explained.errorName}]`}\n`);
     return 1;
   }
+}
+
+/** A usage error: one line on stderr (the usage text after it when not --json), `{"ok":false,…}` on stdout with --json. */
+function usageError(io: CliIo, json: boolean, message: string): number {
+  if (json) {
+    io.stdout(`${toJson({ ok: false, error: { name: "UsageError", message } })}\n`);
+    io.stderr(`error: ${message}\n`);
+  } else {
+    io.stderr(`error: ${message}\n\n${USAGE}\n`);
+  }
+  return 2;
 }
 
 function need(value: string | undefined, usage: string): string {
@@ -195,7 +279,12 @@ function factoryOf(ctx: Context): Address {
 
 async function vaultOf(ctx: Context): Promise<Address> {
   const wanted = ctx.options.vault;
-  if (wanted !== undefined && isAddress(wanted)) return getAddress(wanted);
+  if (wanted !== undefined && /^0x[0-9a-fA-F]{40}$/.test(wanted)) {
+    if (!isAddress(wanted)) throw new Error(`--vault ${wanted}: bad address checksum (did you mean ${getAddress(wanted.toLowerCase())}?)`);
+    await assertVault(ctx.client, getAddress(wanted));
+    return getAddress(wanted);
+  }
+  if (wanted !== undefined && /^0x/i.test(wanted)) throw new Error(`--vault ${wanted}: not an address (0x followed by 40 hex digits)`);
   if (wanted !== undefined) {
     const record = ctx.deployments.records.get(`Index_${wanted}`);
     if (record !== undefined) return record.address;
@@ -204,7 +293,7 @@ async function vaultOf(ctx: Context): Promise<Address> {
   if (vaults.length === 0) throw new Error("the factory has no index yet");
   if (wanted === undefined) return vaults[0]!;
   for (const vault of vaults) {
-    const status = await ctx.client.readContract({ address: vault, abi: (await import("../sdk/generated/abis")).indexVaultAbi, functionName: "symbol" });
+    const status = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "symbol" });
     if (status.toLowerCase() === wanted.toLowerCase()) return vault;
   }
   throw new Error(`no index "${wanted}": use an address, an id (${[...ctx.deployments.records.keys()].filter((k) => k.startsWith("Index_")).map((k) => k.slice(6)).join(", ") || "none recorded"}) or a symbol`);
@@ -224,6 +313,7 @@ function walletOf(ctx: Context): Wallet {
   const key = ctx.io.env.PRIVATE_KEY;
   if (key !== undefined && key !== "") {
     if (ctx.options.account !== undefined) throw new UsageError("--account and PRIVATE_KEY are exclusive");
+    if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new UsageError("PRIVATE_KEY is not a private key: 0x followed by 64 hex digits");
     return createWalletClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), account: privateKeyToAccount(key as `0x${string}`), pollingInterval: 50 });
   }
   if (ctx.chain.id !== 31337) throw new Error("set PRIVATE_KEY to sign (dev accounts only exist on a local chain)");
@@ -247,13 +337,13 @@ async function deadlineOf(ctx: Context): Promise<bigint> {
 
 async function sharesArg(ctx: Context, vault: Address, text: string, owner: Address): Promise<bigint> {
   if (text === "all") {
-    const balance = await ctx.client.readContract({ address: vault, abi: (await import("../sdk/generated/abis")).indexVaultAbi, functionName: "balanceOf", args: [owner] });
+    const balance = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [owner] });
     if (balance === 0n) throw new Error(`${owner} holds no shares of this index`);
     return balance;
   }
   const shares = parseAmount(text, 18, "shares");
   if (owner !== ZERO) {
-    const balance = await ctx.client.readContract({ address: vault, abi: (await import("../sdk/generated/abis")).indexVaultAbi, functionName: "balanceOf", args: [owner] });
+    const balance = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [owner] });
     if (balance < shares) throw new Error(`${owner} holds ${fmtUnits(balance, 18, 6)} shares of this index, ${fmtUnits(shares, 18, 6)} asked`);
   }
   return shares;
@@ -328,16 +418,16 @@ async function cmdStatus(ctx: Context): Promise<number> {
   let holder: { address: Address; shares: bigint; value: bigint } | undefined;
   if (ctx.options.account !== undefined || (ctx.io.env.PRIVATE_KEY ?? "") !== "") {
     const wallet = walletOf(ctx);
-    const { indexVaultAbi } = await import("../sdk/generated/abis");
-    const shares = await ctx.client.readContract({ address: vault, abi: indexVaultAbi, functionName: "balanceOf", args: [wallet.account.address] });
+    const shares = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [wallet.account.address] });
     holder = { address: wallet.account.address, shares, value: (shares * s.navPerShare) / 10n ** 18n };
+    if (!s.pricesKnown) holder = { ...holder, value: undefined } as unknown as typeof holder;
   }
   const header = keyValues([
     ["index", `${s.name} (${s.symbol}) ${s.vault}`],
     ["block", `${s.blockNumber} at ${new Date(Number(s.timestamp) * 1000).toISOString()}`],
-    ["NAV", fmtUsdt(s.nav)],
-    ["NAV per share", fmtUsdt(s.navPerShare, 6)],
-    ["index level", fmtUnits(s.indexLevel, 18, 2)],
+    ["NAV", s.pricesKnown ? fmtUsdt(s.nav) : `unknown (${s.priceError})`],
+    ["NAV per share", s.pricesKnown ? fmtUsdt(s.navPerShare, 6) : "unknown"],
+    ["index level", s.pricesKnown ? fmtUnits(s.indexLevel, 18, 2) : "unknown"],
     ["shares", fmtUnits(s.totalSupply, 18, 4)],
     ["drift", `max ${fmtBps(s.drift.maxBps)}, sum ${fmtBps(s.drift.sumBps)} (${s.drift.source})`],
     ...(s.rebalance === undefined
@@ -346,8 +436,8 @@ async function cmdStatus(ctx: Context): Promise<number> {
     ["fees", `mint ${fmtBps(s.fees.mintBps)}, burn ${fmtBps(s.fees.burnBps)}, management ${fmtBps(s.fees.managementBpsPerYear)}/year`],
     ["max slippage", `${fmtBps(s.maxSlippageBps)} per swap; min deposit ${fmtUsdt(s.minDeposit)}`],
     ["state", `${paused.length === 0 ? "open" : `paused: ${paused.join(", ")}`}${s.rebalancing ? "; REBALANCING (USDT paths wait)" : ""}`],
-    ...(s.priceError === undefined ? [] : ([["prices", `UNAVAILABLE: ${s.priceError}`]] as [string, string][])),
-    ...(holder === undefined ? [] : ([["your shares", `${fmtUnits(holder.shares, 18, 4)} ≈ ${fmtUsdt(holder.value)} (${holder.address})`]] as [string, string][])),
+    ["feeds", s.feeds.map((f) => `${f.token} ${f.stale ? "STALE" : "ok"} (${f.ageSeconds} s old, heartbeat ${f.heartbeat} s)`).join("; ")],
+    ...(holder === undefined ? [] : ([["your shares", `${fmtUnits(holder.shares, 18, 4)} ≈ ${s.pricesKnown ? fmtUsdt(holder.value) : "unknown"} (${holder.address})`]] as [string, string][])),
   ]);
   out(ctx, { ok: true, ...s, ...(holder === undefined ? {} : { holder }) }, `${header}\n\n${weightsTable(s)}`);
   return 0;
@@ -414,6 +504,7 @@ async function cmdDeposit(ctx: Context, amountText: string): Promise<number> {
   const q = await quoteDeposit(ctx.client, s, quoterOf(ctx), assets);
   const minShares = withSlippage(q.expectedShares, slippage);
   const deadline = await deadlineOf(ctx);
+  if (ctx.options.dryRun) return dryRun(ctx, await depositCalls(ctx.client, wallet.account.address, vault, s.asset, { assets, minShares, deadline }), { minShares, deadline });
   const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
   try {
     const r = await deposit(ctx.client, wallet, s, { assets, minShares, deadline }, progress);
@@ -443,6 +534,7 @@ async function cmdRedeem(ctx: Context, sharesText: string): Promise<number> {
   const q = await quoteRedeem(ctx.client, s, quoterOf(ctx), shares);
   const minAssets = withSlippage(q.expectedAssets, slippage);
   const deadline = await deadlineOf(ctx);
+  if (ctx.options.dryRun) return dryRun(ctx, redeemCalls(wallet.account.address, vault, { shares, minAssets, deadline }), { minAssets, deadline });
   const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
   try {
     const r = await redeem(ctx.client, wallet, vault, { shares, minAssets, deadline }, progress);
@@ -466,6 +558,8 @@ async function cmdRedeemInKind(ctx: Context, sharesText: string): Promise<number
   const wallet = walletOf(ctx);
   const shares = await sharesArg(ctx, vault, sharesText, wallet.account.address);
   const s = await readVaultStatus(ctx.client, vault);
+  validateShares(s, shares);
+  if (ctx.options.dryRun) return dryRun(ctx, redeemInKindCalls(wallet.account.address, vault, { shares }), {});
   const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
   try {
     const r = await redeemInKind(ctx.client, wallet, vault, { shares }, progress);
@@ -491,6 +585,7 @@ async function cmdFaucet(ctx: Context, amountText: string): Promise<number> {
   const wallet = walletOf(ctx);
   const amount = parseAmount(amountText, 6, "USDT amount");
   const { mockUSDTAbi } = await import("../sdk/generated/abis");
+  if (ctx.options.dryRun) return dryRun(ctx, [{ label: "mint USDT", address: market.usdt, abi: mockUSDTAbi, functionName: "mint", args: [wallet.account.address, amount] }], {});
   const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
   try {
     const r = await send(ctx.client, wallet, "mint USDT", { address: market.usdt, abi: mockUSDTAbi, functionName: "mint", args: [wallet.account.address, amount] }, progress);
@@ -500,4 +595,125 @@ async function cmdFaucet(ctx: Context, amountText: string): Promise<number> {
     progress.stop();
   }
   return 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dry runs and the commands added for the in-kind paths, claims and allowances
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Simulates `calls` in order as the wallet (approvals included), prints gas and cost; sends nothing. */
+async function dryRun(ctx: Context, calls: readonly ContractCall[], extra: Record<string, unknown>): Promise<number> {
+  const wallet = walletOf(ctx);
+  const r: DryRunResult = await dryRunCalls(ctx.client, wallet.account.address, calls);
+  out(
+    ctx,
+    { ok: true, account: wallet.account.address, ...extra, ...r },
+    `dry run (nothing sent) as ${wallet.account.address}\n\n${table(["call", "gas"], r.calls.map((c) => [c.label, c.gas.toString()]))}\n\n` +
+      keyValues([
+        ["total gas", r.gas.toString()],
+        ["cost", `${fmtUnits(r.costWei, 18, 6)} ETH at ${fmtUnits(r.gasPriceWei, 9, 3)} gwei`],
+      ]),
+  );
+  return 0;
+}
+
+/** Runs `calls` (or dry-runs them) and prints each transaction. */
+async function sendOrDryRun(ctx: Context, calls: readonly ContractCall[], what: string): Promise<number> {
+  if (calls.length === 0) {
+    out(ctx, { ok: true, sent: [] }, `${what}: nothing to do`);
+    return 0;
+  }
+  if (ctx.options.dryRun) return dryRun(ctx, calls, {});
+  const wallet = walletOf(ctx);
+  const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
+  try {
+    const sent = await sendCalls(ctx.client, wallet, calls, progress);
+    out(
+      ctx,
+      { ok: true, account: wallet.account.address, sent: sent.map((o, i) => ({ label: calls[i]!.label, hash: o.hash, blockNumber: o.blockNumber, gasUsed: o.gasUsed })) },
+      `${what}\n\n${table(["call", "transaction", "gas"], sent.map((o, i) => [calls[i]!.label, o.hash, o.gasUsed.toString()]))}`,
+    );
+  } finally {
+    progress.stop();
+  }
+  return 0;
+}
+
+/** Constituents in order, then USDT: the token order of the in-kind paths. */
+function inKindTokens(s: VaultStatus): { symbol: string; token: Address; decimals: number }[] {
+  return [...s.constituents.map((c) => ({ symbol: c.symbol, token: c.token, decimals: c.decimals })), { symbol: "USDT", token: s.asset, decimals: 6 }];
+}
+
+async function cmdDepositInKind(ctx: Context, sharesText: string): Promise<number> {
+  const vault = await vaultOf(ctx);
+  const wallet = walletOf(ctx);
+  const shares = parseAmount(sharesText, 18, "shares");
+  if (shares === 0n) throw new ValidationError("the amount must be greater than zero", "IndexVault__ZeroAmount");
+  const s = await readVaultStatus(ctx.client, vault);
+  const tokens = inKindTokens(s);
+  const calls = await depositInKindCalls(ctx.client, wallet.account.address, vault, tokens.map((t) => t.token), { shares });
+  if (ctx.options.dryRun) return dryRun(ctx, calls, { shares });
+  const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
+  try {
+    const outs = await sendCalls(ctx.client, wallet, calls, progress);
+    const last = outs[outs.length - 1]!;
+    const [event] = parseEventLogs({ abi: vaultAbi, eventName: "DepositedInKind", logs: last.receipt.logs });
+    if (event === undefined) throw new Error(`depositInKind ${last.hash}: no DepositedInKind event`);
+    const paid = tokens.map((t, i) => ({ ...t, amount: event.args.amounts[i] ?? 0n }));
+    out(
+      ctx,
+      { ok: true, vault, account: wallet.account.address, shares: event.args.shares, feeShares: event.args.feeShares, paid, hash: last.hash, blockNumber: last.blockNumber, gasUsed: last.gasUsed },
+      `${keyValues([
+        ["deposited in kind", `${fmtUnits(event.args.shares, 18, 6)} ${s.symbol} shares (fee ${fmtUnits(event.args.feeShares, 18, 6)} shares)`],
+        ["transaction", `${last.hash} (block ${last.blockNumber}, gas ${last.gasUsed})`],
+      ])}\n\n${table(["token", "paid", "address"], paid.map((t) => [t.symbol, fmtUnits(t.amount, t.decimals, 6), shortAddress(t.token)]))}`,
+    );
+  } finally {
+    progress.stop();
+  }
+  return 0;
+}
+
+async function cmdClaimable(ctx: Context): Promise<number> {
+  const vault = await vaultOf(ctx);
+  const account = walletOf(ctx).account.address;
+  const s = await readVaultStatus(ctx.client, vault);
+  const tokens = inKindTokens(s);
+  const amounts = await readClaimable(ctx.client, vault, account, tokens.map((t) => t.token));
+  const rows = tokens.map((t, i) => ({ ...t, amount: amounts[i]?.amount ?? 0n }));
+  const owed = rows.filter((r) => r.amount > 0n);
+  out(
+    ctx,
+    { ok: true, vault, account, claimable: rows },
+    owed.length === 0 ? `nothing set aside for ${account} in ${s.symbol}` : table(["token", "claimable", "address"], owed.map((t) => [t.symbol, fmtUnits(t.amount, t.decimals, 6), t.token])),
+  );
+  return 0;
+}
+
+async function cmdClaim(ctx: Context, which: string): Promise<number> {
+  const vault = await vaultOf(ctx);
+  const account = walletOf(ctx).account.address;
+  const s = await readVaultStatus(ctx.client, vault);
+  const tokens = inKindTokens(s);
+  const wanted = which === "all" ? tokens : tokens.filter((t) => t.symbol.toLowerCase() === which.toLowerCase() || t.token.toLowerCase() === which.toLowerCase());
+  if (wanted.length === 0) throw new UsageError(`claim: "${which}" is not a token of ${s.symbol} (${tokens.map((t) => t.symbol).join(", ")}, or all)`);
+  const amounts = await readClaimable(ctx.client, vault, account, wanted.map((t) => t.token));
+  const owed = wanted.filter((_, i) => (amounts[i]?.amount ?? 0n) > 0n);
+  if (owed.length === 0) throw new ValidationError(`nothing set aside for ${account} in ${wanted.map((t) => t.symbol).join(", ")}`, "IndexVault__NothingToClaim");
+  return sendOrDryRun(ctx, owed.flatMap((t) => claimCalls(vault, t.token, account).map((c) => ({ ...c, label: `claim ${t.symbol}` }))), `claimed ${owed.map((t) => t.symbol).join(", ")}`);
+}
+
+async function cmdRevoke(ctx: Context, tokenText: string | undefined): Promise<number> {
+  const vault = await vaultOf(ctx);
+  const account = walletOf(ctx).account.address;
+  let token: Address;
+  if (tokenText === undefined) token = (await readVaultStatus(ctx.client, vault)).asset;
+  else if (isAddress(tokenText)) token = getAddress(tokenText);
+  else {
+    const found = inKindTokens(await readVaultStatus(ctx.client, vault)).find((t) => t.symbol.toLowerCase() === tokenText.toLowerCase());
+    if (found === undefined) throw new UsageError(`revoke: "${tokenText}" is neither an address nor a token of this index`);
+    token = found.token;
+  }
+  const call = await revokeCall(ctx.client, account, token, vault);
+  return sendOrDryRun(ctx, call === undefined ? [] : [call], `allowance of ${vault} over ${token} set to 0`);
 }

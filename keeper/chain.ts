@@ -11,7 +11,7 @@
  *    `status: "reverted"`;
  *  - anything else throws whatever it is and is treated as a per-vault failure.
  */
-import type { Address, Hash, TradePlan, TradeQuote, VaultState } from "./types.js";
+import type { Address, Hash, TradePlan, TradeQuote, VaultState } from "./types";
 
 /** A decoded revert: the vault's custom error when the ABI knows it. */
 export interface RevertInfo {

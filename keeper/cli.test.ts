@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { USAGE, UsageError, main, parseCliArgs } from "./cli.js";
-import { createLogger } from "./logger.js";
-import { FakeChain } from "./testing/fakeChain.js";
-import { VAULT, vaultState } from "./testing/fixtures.js";
+import { USAGE, UsageError, main, parseCliArgs } from "./cli";
+import { createLogger } from "./logger";
+import { FakeChain } from "./testing/fakeChain";
+import { VAULT, vaultState } from "./testing/fixtures";
 
 function writeConfig(extra: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "keeper-cli-"));

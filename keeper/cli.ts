@@ -9,11 +9,11 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import type { ChainAdapter } from "./chain.js";
-import { ConfigError, loadConfig, strategyParamsFor, type KeeperConfig } from "./config.js";
-import { createLogger, type Logger } from "./logger.js";
-import { KeeperLoop } from "./loop.js";
-import { KeeperMetrics, startMetricsServer, type MetricsServer } from "./metrics.js";
+import type { ChainAdapter } from "./chain";
+import { ConfigError, loadConfig, strategyParamsFor, type KeeperConfig } from "./config";
+import { createLogger, type Logger } from "./logger";
+import { KeeperLoop } from "./loop";
+import { KeeperMetrics, startMetricsServer, type MetricsServer } from "./metrics";
 
 export const USAGE = `usage: npm run keeper -- --config <file> [--dry-run] [--once]
        npm run keeper -- propose --config <file> --vault <address> --weights <spec.json> [--dry-run]
@@ -71,7 +71,7 @@ export interface MainDeps {
 }
 
 async function defaultAdapterFactory(config: KeeperConfig, logger: Logger): Promise<ChainAdapter> {
-  const { createViemAdapter } = await import("./viem/adapter.js");
+  const { createViemAdapter } = await import("./viem/adapter");
   return createViemAdapter(config, logger);
 }
 
@@ -79,7 +79,7 @@ async function defaultAdapterFactory(config: KeeperConfig, logger: Logger): Prom
 export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<number> {
   const stderr = deps.stderr ?? ((line: string) => void process.stderr.write(`${line}\n`));
   if (argv[0] === "propose") {
-    const { runPropose } = await import("./propose.js");
+    const { runPropose } = await import("./propose");
     return runPropose(argv.slice(1), deps.env ?? process.env, deps.logger ?? createLogger(), stderr);
   }
   let args: CliArgs | undefined;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, parseConfig, strategyParamsFor } from "./config.js";
+import { ConfigError, loadConfig, parseConfig, strategyParamsFor } from "./config";
 
 const KEY = `0x${"11".repeat(32)}`;
 const VAULT_A = "0x00000000000000000000000000000000000000a1";

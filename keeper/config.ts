@@ -13,9 +13,9 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import type { StrategyParams } from "./strategy.js";
-import type { Address, Hash } from "./types.js";
-import { gweiToWei } from "./units.js";
+import type { StrategyParams } from "./strategy";
+import type { Address, Hash } from "./types";
+import { gweiToWei } from "./units";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";

@@ -12,24 +12,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keccak256, toHex, type Address } from "viem";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { devAccounts, privateKeyOf } from "../sdk/local/accounts.js";
+import { devAccounts, privateKeyOf } from "../sdk/local/accounts";
 import {
   iIndexVaultComposerAbi,
   iIndexVaultRebalancerAbi,
   indexVaultAbi,
   mockAggregatorAbi,
   priceMoverAbi,
-} from "../sdk/generated/abis.js";
-import { useLocalChain } from "../sdk/local/testing.js";
-import type { ChainAdapter } from "./chain.js";
-import { main } from "./cli.js";
-import { parseConfig, strategyParamsFor, type KeeperConfig } from "./config.js";
-import { createLogger } from "./logger.js";
-import { KeeperLoop } from "./loop.js";
-import { KeeperMetrics } from "./metrics.js";
-import { deployVault, depositUsdt } from "./testing/deployVault.js";
-import { createViemAdapterWith } from "./viem/adapter.js";
-import { createIndexVaultBinding } from "./viem/indexVaultBinding.js";
+} from "../sdk/generated/abis";
+import { useLocalChain } from "../sdk/local/testing";
+import type { ChainAdapter } from "./chain";
+import { main } from "./cli";
+import { parseConfig, strategyParamsFor, type KeeperConfig } from "./config";
+import { createLogger } from "./logger";
+import { KeeperLoop } from "./loop";
+import { KeeperMetrics } from "./metrics";
+import { deployVault, depositUsdt } from "./testing/deployVault";
+import { createViemAdapterWith } from "./viem/adapter";
+import { createIndexVaultBinding } from "./viem/indexVaultBinding";
 
 const local = useLocalChain();
 const KEEPER_ROLE = keccak256(toHex("KEEPER_ROLE"));

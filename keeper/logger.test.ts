@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, jsonSafe } from "./logger.js";
+import { createLogger, jsonSafe } from "./logger";
 
 function capture() {
   const lines: string[] = [];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "./logger.js";
-import { KeeperLoop, type LoopSettings } from "./loop.js";
-import { KeeperMetrics } from "./metrics.js";
-import { FakeChain, NOT_NEEDED } from "./testing/fakeChain.js";
-import { PARAMS, VAULT, vaultState } from "./testing/fixtures.js";
-import type { Address, VaultState } from "./types.js";
+import { createLogger } from "./logger";
+import { KeeperLoop, type LoopSettings } from "./loop";
+import { KeeperMetrics } from "./metrics";
+import { FakeChain, NOT_NEEDED } from "./testing/fakeChain";
+import { PARAMS, VAULT, vaultState } from "./testing/fixtures";
+import type { Address, VaultState } from "./types";
 
 const VAULT_B: Address = "0x00000000000000000000000000000000000000a2";
 const GWEI = 10n ** 9n;

@@ -11,13 +11,13 @@
  *    between our simulation and our transaction, our transaction) revert with one of the
  *    configured "already done" errors, which we report as ALREADY_DONE, not as a failure.
  */
-import type { ChainAdapter, RevertInfo } from "./chain.js";
-import { isRpcUnavailable } from "./chain.js";
-import type { Logger } from "./logger.js";
-import type { KeeperMetrics } from "./metrics.js";
-import { REASONS, decide, type Decision, type StrategyParams } from "./strategy.js";
-import type { Address, Hash, MarketState, TradeQuote } from "./types.js";
-import { WAD } from "./units.js";
+import type { ChainAdapter, RevertInfo } from "./chain";
+import { isRpcUnavailable } from "./chain";
+import type { Logger } from "./logger";
+import type { KeeperMetrics } from "./metrics";
+import { REASONS, decide, type Decision, type StrategyParams } from "./strategy";
+import type { Address, Hash, MarketState, TradeQuote } from "./types";
+import { WAD } from "./units";
 
 export interface LoopSettings {
   readonly dryRun: boolean;

@@ -7,7 +7,7 @@ import {
   equalWeights,
   marketCapWeights,
   type MarketCapInput,
-} from "./methodology.js";
+} from "./methodology";
 
 const E18 = 10n ** 18n;
 

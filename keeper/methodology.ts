@@ -9,7 +9,7 @@
  *                       is above the cap
  *  - customWeights:     a table of positive numbers (bps, percentages, anything), normalised
  */
-import { BPS, BPS_N, pow10 } from "./units.js";
+import { BPS, BPS_N, pow10 } from "./units";
 
 export class MethodologyError extends Error {
   override readonly name = "MethodologyError";

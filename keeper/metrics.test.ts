@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { KeeperMetrics, Registry, escapeLabelValue, startMetricsServer, type MetricsServer } from "./metrics.js";
+import { KeeperMetrics, Registry, escapeLabelValue, startMetricsServer, type MetricsServer } from "./metrics";
 
 const VAULT = "0x00000000000000000000000000000000000000a1";
 

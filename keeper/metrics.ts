@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Address } from "./types.js";
+import type { Address } from "./types";
 
 type Value = number | bigint;
 type Labels = Readonly<Record<string, string>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ProposalError, alignTargets } from "./propose.js";
+import { ProposalError, alignTargets } from "./propose";
 
 const A = "0x00000000000000000000000000000000000000e1" as const;
 const B = "0x00000000000000000000000000000000000000b1" as const;

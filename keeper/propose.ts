@@ -26,12 +26,11 @@ import {
   type WalletClient,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { iIndexVaultAbi, iIndexVaultComposerAbi } from "../sdk/generated/abis.js";
-import { loadConfig } from "./config.js";
-import type { Logger } from "./logger.js";
-import { indexVaultErrorsAbi } from "./viem/indexVaultBinding.js";
-import { revertFromError } from "./viem/errors.js";
-import { computeTargetWeights, parseWeightsSpec, type TokenWeight } from "./weights.js";
+import { vaultAbi } from "../sdk/client/abis";
+import { loadConfig } from "./config";
+import type { Logger } from "./logger";
+import { revertFromError } from "./viem/errors";
+import { computeTargetWeights, parseWeightsSpec, type TokenWeight } from "./weights";
 
 export class ProposalError extends Error {
   override readonly name = "ProposalError";
@@ -55,10 +54,10 @@ export function alignTargets(vaultTokens: readonly Address[], weights: readonly 
 
 /** The vault's constituent tokens, in order. */
 export async function vaultTokens(client: PublicClient, vault: Address): Promise<Address[]> {
-  const count = await client.readContract({ address: vault, abi: iIndexVaultAbi, functionName: "constituentCount" });
+  const count = await client.readContract({ address: vault, abi: vaultAbi, functionName: "constituentCount" });
   const infos = await Promise.all(
     Array.from({ length: Number(count) }, (_, i) =>
-      client.readContract({ address: vault, abi: iIndexVaultAbi, functionName: "constituent", args: [BigInt(i)] }),
+      client.readContract({ address: vault, abi: vaultAbi, functionName: "constituent", args: [BigInt(i)] }),
     ),
   );
   return infos.map((c) => c.token);
@@ -87,19 +86,19 @@ export async function proposeTargets(o: ProposeOptions): Promise<ProposeResult> 
     await o.client.simulateContract({
       account: o.manager,
       address: o.vault,
-      abi: iIndexVaultComposerAbi,
+      abi: vaultAbi,
       functionName: "proposeTargets",
       args,
     });
   } catch (e) {
-    const revert = revertFromError(e, [...indexVaultErrorsAbi, ...iIndexVaultComposerAbi.filter((x) => x.type === "error")]);
+    const revert = revertFromError(e);
     throw new ProposalError(`proposeTargets would revert: ${revert?.message ?? (e as Error).message}`);
   }
   o.logger.info({ vault: o.vault, targetsBps: o.targetsBps, dryRun: o.dryRun }, "proposeTargets simulated");
   if (o.dryRun || o.wallet === undefined) return { simulated: true };
   const hash = await o.wallet.writeContract({
     address: o.vault,
-    abi: iIndexVaultComposerAbi,
+    abi: vaultAbi,
     functionName: "proposeTargets",
     args,
     chain: o.wallet.chain,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REASONS, decide, planTrades, priceImpactBps } from "./strategy.js";
+import { REASONS, decide, planTrades, priceImpactBps } from "./strategy";
 import {
   PARAMS,
   USDT,
@@ -9,8 +9,8 @@ import {
   market,
   quotesFor,
   vaultState,
-} from "./testing/fixtures.js";
-import type { VaultState } from "./types.js";
+} from "./testing/fixtures";
+import type { VaultState } from "./types";
 
 const E18 = 10n ** 18n;
 const GWEI = 10n ** 9n;

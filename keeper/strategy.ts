@@ -42,7 +42,7 @@ import type {
   TradePlan,
   TradeQuote,
   VaultState,
-} from "./types.js";
+} from "./types";
 import {
   BPS,
   BPS_N,
@@ -53,7 +53,7 @@ import {
   formatUsd,
   toBps,
   valueD18,
-} from "./units.js";
+} from "./units";
 
 export const REASONS = {
   INVALID_SNAPSHOT: "INVALID_SNAPSHOT",

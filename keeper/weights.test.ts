@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeTargetWeights, parseDecimal, parseWeightsSpec } from "./weights.js";
+import { computeTargetWeights, parseDecimal, parseWeightsSpec } from "./weights";
 
 const A = "0x00000000000000000000000000000000000000e1";
 const B = "0x00000000000000000000000000000000000000b1";

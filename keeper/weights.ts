@@ -16,8 +16,8 @@ import {
   equalWeights,
   marketCapWeights,
   type TargetWeight,
-} from "./methodology.js";
-import type { Address } from "./types.js";
+} from "./methodology";
+import type { Address } from "./types";
 
 const address = z
   .string()

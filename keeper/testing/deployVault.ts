@@ -5,9 +5,9 @@
  * Mirrors test/base/VaultFixture.sol.
  */
 import { maxUint256, type Address, type Hash } from "viem";
-import { indexVaultAbi, mockUSDTAbi } from "../../sdk/generated/abis.js";
-import type { LocalChain } from "../../sdk/local/localChain.js";
-import { confirm, constituentParams, createVault, deployProtocol, prepareProbes, vaultParams } from "../../sdk/protocol.js";
+import { indexVaultAbi, mockUSDTAbi } from "../../sdk/generated/abis";
+import type { LocalChain } from "../../sdk/local/localChain";
+import { confirm, constituentParams, createVault, deployProtocol, prepareProbes, vaultParams } from "../../sdk/protocol";
 
 export interface DeployedVault {
   readonly factory: Address;

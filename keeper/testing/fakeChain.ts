@@ -13,9 +13,9 @@ import {
   type SentTransaction,
   type SimulationResult,
   type TransactionReceipt,
-} from "../chain.js";
-import type { Address, Hash, TradePlan, TradeQuote, VaultState } from "../types.js";
-import { amountFromValue, valueD18 } from "../units.js";
+} from "../chain";
+import type { Address, Hash, TradePlan, TradeQuote, VaultState } from "../types";
+import { amountFromValue, valueD18 } from "../units";
 
 export const NOT_NEEDED: RevertInfo = {
   errorName: "IndexVault__RebalanceNotNeeded",

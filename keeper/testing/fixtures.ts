@@ -2,8 +2,8 @@
  * Test fixtures (used by *.test.ts only): a two-constituent vault (WETH/WBTC 50/50, USDT asset)
  * and helpers to quote its plan at a chosen price impact.
  */
-import type { StrategyParams } from "../strategy.js";
-import type { Address, MarketState, TradePlan, TradeQuote, VaultState } from "../types.js";
+import type { StrategyParams } from "../strategy";
+import type { Address, MarketState, TradePlan, TradeQuote, VaultState } from "../types";
 
 export const VAULT: Address = "0x00000000000000000000000000000000000000a1";
 export const WETH: Address = "0x00000000000000000000000000000000000000e1";

@@ -5,17 +5,17 @@
  */
 import type { Address } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { mockAggregatorAbi } from "../../sdk/generated/abis.js";
-import { devAccounts, privateKeyOf } from "../../sdk/local/accounts.js";
-import { useLocalChain } from "../../sdk/local/testing.js";
-import { parseConfig, strategyParamsFor } from "../config.js";
-import { createLogger } from "../logger.js";
-import { KeeperLoop } from "../loop.js";
-import { KeeperMetrics } from "../metrics.js";
-import { REASONS, decide } from "../strategy.js";
-import { deployVault, depositUsdt } from "../testing/deployVault.js";
-import { createViemAdapterWith, type ViemAdapter } from "./adapter.js";
-import { createIndexVaultBinding } from "./indexVaultBinding.js";
+import { mockAggregatorAbi } from "../../sdk/generated/abis";
+import { devAccounts, privateKeyOf } from "../../sdk/local/accounts";
+import { useLocalChain } from "../../sdk/local/testing";
+import { parseConfig, strategyParamsFor } from "../config";
+import { createLogger } from "../logger";
+import { KeeperLoop } from "../loop";
+import { KeeperMetrics } from "../metrics";
+import { REASONS, decide } from "../strategy";
+import { deployVault, depositUsdt } from "../testing/deployVault";
+import { createViemAdapterWith, type ViemAdapter } from "./adapter";
+import { createIndexVaultBinding } from "./indexVaultBinding";
 
 const local = useLocalChain();
 const keeperAccount = devAccounts()[1]!;

@@ -27,17 +27,17 @@ import {
   type SentTransaction,
   type SimulationResult,
   type TransactionReceipt,
-} from "../chain.js";
-import type { KeeperConfig } from "../config.js";
-import type { Logger } from "../logger.js";
-import type { AssetState, ConstituentState, TradePlan, TradeQuote, VaultState } from "../types.js";
+} from "../chain";
+import type { KeeperConfig } from "../config";
+import type { Logger } from "../logger";
+import type { AssetState, ConstituentState, TradePlan, TradeQuote, VaultState } from "../types";
 import { driftBps as clientDriftBps } from "../../sdk/client/math";
 import { ageSeconds, readFeed as clientReadFeed, type FeedReading } from "../../sdk/client/feeds";
 import { minedRevertReason } from "../../sdk/client/tx";
-import { valueD18 } from "../units.js";
-import { guardRpc, revertFromError } from "./errors.js";
-import { quotePlan, type Route } from "./quoter.js";
-import { TxSender, type PendingTx } from "./txSender.js";
+import { valueD18 } from "../units";
+import { forLogs, guardRpc, revertFromError } from "./errors";
+import { quotePlan, type Route } from "./quoter";
+import { TxSender, type PendingTx } from "./txSender";
 
 /** One constituent's configuration as the vault reports it. */
 export interface ConstituentConfig {
@@ -278,7 +278,7 @@ export class ViemAdapter implements ChainAdapter {
     if (pending === undefined) throw new Error(`unknown transaction ${sent.hash}`);
     try {
       // The reason from the transaction's own execution (a front-run earlier in its block included).
-      return await this.sender.wait(pending, async (_blockNumber, hash) => minedRevertReason(this.client, hash));
+      return await this.sender.wait(pending, async (_blockNumber, hash) => forLogs(await minedRevertReason(this.client, hash)));
     } finally {
       this.pending.delete(sent.hash);
     }
@@ -333,6 +333,6 @@ export function createViemAdapterWith(
 
 /** The adapter on the IndexVault binding (what `npm run keeper` uses). */
 export async function createViemAdapter(config: KeeperConfig, logger: Logger): Promise<ViemAdapter> {
-  const { indexVaultBinding } = await import("./indexVaultBinding.js");
+  const { indexVaultBinding } = await import("./indexVaultBinding");
   return createViemAdapterWith(config, logger, { binding: indexVaultBinding });
 }

@@ -3,11 +3,20 @@
  * become `RpcUnavailableError`; contract reverts become `RevertInfo`, decoded by the client's one
  * error table (sdk/client/errors.ts: every ABI's errors, composer and libraries included).
  */
-import { BaseError } from "viem";
-import { isTransportError, revertFromError } from "../../sdk/client/errors";
+import { BaseError, type Abi } from "viem";
+import { errorSignature, isTransportError, revertFromError as clientRevertFromError, type RevertInfo } from "../../sdk/client/errors";
 import { RpcUnavailableError } from "../chain";
 
-export { revertFromError };
+/** The keeper's logs name a decoded error as code would (`Name(args)`); the client's sentence when it is not decoded. */
+export function forLogs(info: RevertInfo): RevertInfo {
+  return { ...info, message: errorSignature(info) ?? info.message };
+}
+
+/** The revert inside `e` (the client's one error table, `abi` first), for the keeper's logs; undefined when none. */
+export function revertFromError(e: unknown, abi?: Abi): RevertInfo | undefined {
+  const info = clientRevertFromError(e, abi);
+  return info === undefined ? undefined : forLogs(info);
+}
 
 /**
  * Run `fn`, rethrowing transport failures as RpcUnavailableError (other errors unchanged). The new

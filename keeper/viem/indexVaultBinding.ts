@@ -26,8 +26,9 @@
 import { decodeAbiParameters, encodeFunctionData, erc20Abi, type Abi, type Address, type PublicClient } from "viem";
 import { allErrorsAbi } from "../../sdk/client/errors";
 import { REBALANCE_REASONS } from "../../sdk/client/vault";
-import { iIndexFactoryAbi, iIndexVaultAbi, iIndexVaultRebalancerAbi, uniswapV3PoolAbi } from "../../sdk/generated/abis.js";
-import type { PreparedRebalance, VaultBinding, VaultReadout } from "./adapter.js";
+import { vaultAbi } from "../../sdk/client/abis";
+import { iIndexFactoryAbi, uniswapV3PoolAbi } from "../../sdk/generated/abis";
+import type { PreparedRebalance, VaultBinding, VaultReadout } from "./adapter";
 
 export { REBALANCE_REASONS };
 export type RebalanceReasonName = (typeof REBALANCE_REASONS)[number];
@@ -71,7 +72,7 @@ export function createIndexVaultBinding(): VaultBinding {
 
     async read(client, vault, blockNumber): Promise<VaultReadout> {
       const at = { blockNumber };
-      const v = { address: vault, abi: iIndexVaultAbi } as const;
+      const v = { address: vault, abi: vaultAbi } as const;
       const [asset, config, count] = await Promise.all([
         client.readContract({ ...v, functionName: "asset", ...at }),
         client.readContract({ ...v, functionName: "config", ...at }),
@@ -126,7 +127,7 @@ export function createIndexVaultBinding(): VaultBinding {
 
       // Rebalance state: the vault's own view; it reverts on a bad price, then only the config is read
       // (the keeper refuses on the stale price anyway, and computes drift off-chain for the metrics).
-      const r = { address: vault, abi: iIndexVaultRebalancerAbi } as const;
+      const r = { address: vault, abi: vaultAbi } as const;
       let rebalance: Pick<VaultReadout, "rebalancing" | "thresholdBps" | "cooldownRemainingSeconds" | "drift">;
       try {
         const [status, block] = await Promise.all([
@@ -163,7 +164,7 @@ export function createIndexVaultBinding(): VaultBinding {
     async maintenance(client, vault) {
       const [needed, performData] = await client.readContract({
         address: vault,
-        abi: iIndexVaultRebalancerAbi,
+        abi: vaultAbi,
         functionName: "checkUpkeep",
         args: ["0x"],
       });
@@ -174,12 +175,12 @@ export function createIndexVaultBinding(): VaultBinding {
       if (name !== "ClearRebalancing" && name !== "ExecuteProposal") return undefined;
       return {
         action: name,
-        data: encodeFunctionData({ abi: iIndexVaultRebalancerAbi, functionName: "performUpkeep", args: [performData] }),
+        data: encodeFunctionData({ abi: vaultAbi, functionName: "performUpkeep", args: [performData] }),
       };
     },
 
     async prepare(client, vault): Promise<PreparedRebalance> {
-      const [due, data] = await client.readContract({ address: vault, abi: iIndexVaultRebalancerAbi, functionName: "rebalanceDue" });
+      const [due, data] = await client.readContract({ address: vault, abi: vaultAbi, functionName: "rebalanceDue" });
       if (!due || data === "0x") return { needed: false, reason: "rebalanceDue: no rebalance due now" };
       return { needed: true, data, performData: data };
     },

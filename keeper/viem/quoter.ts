@@ -5,9 +5,9 @@
 import type { Address, PublicClient } from "viem";
 import { quoteExactInput as clientQuote, type QuoteResult } from "../../sdk/client/quotes";
 import { reverseRoute, type Route } from "../../sdk/client/routes";
-import type { PlannedTrade, TradePlan, TradeQuote } from "../types.js";
-import { RpcUnavailableError } from "../chain.js";
-import { guardRpc } from "./errors.js";
+import type { PlannedTrade, TradePlan, TradeQuote } from "../types";
+import { RpcUnavailableError } from "../chain";
+import { guardRpc } from "./errors";
 
 export type { Route };
 

@@ -16,9 +16,9 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
-import type { RevertInfo, TransactionReceipt } from "../chain.js";
-import type { Logger } from "../logger.js";
-import { guardRpc } from "./errors.js";
+import type { RevertInfo, TransactionReceipt } from "../chain";
+import type { Logger } from "../logger";
+import { guardRpc } from "./errors";
 
 export interface TxSenderOptions {
   readonly confirmations: number;

@@ -6,16 +6,16 @@
  */
 import { createPublicClient, encodeFunctionData, http, type Address, type PublicClient } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { mockAggregatorAbi, mockUSDTAbi } from "../../sdk/generated/abis.js";
-import { useLocalChain } from "../../sdk/local/testing.js";
-import { RpcUnavailableError } from "../chain.js";
-import { createLogger } from "../logger.js";
+import { mockAggregatorAbi, mockUSDTAbi } from "../../sdk/generated/abis";
+import { useLocalChain } from "../../sdk/local/testing";
+import { RpcUnavailableError } from "../chain";
+import { createLogger } from "../logger";
 import { errorSignature, revertFromError } from "../../sdk/client/errors";
 import { readFeed, toD18 } from "../../sdk/client/feeds";
 import { encodePath, reverseRoute } from "../../sdk/client/routes";
-import { guardRpc } from "./errors.js";
-import { quoteExactInput, quotePlan } from "./quoter.js";
-import { TxSender, type SenderWallet } from "./txSender.js";
+import { guardRpc } from "./errors";
+import { quoteExactInput, quotePlan } from "./quoter";
+import { TxSender, type SenderWallet } from "./txSender";
 
 const local = useLocalChain();
 let chain: typeof local.chain;

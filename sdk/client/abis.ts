@@ -2,10 +2,13 @@
 // one ABI for everything the vault's address serves (IIndexVaultFull: the vault, its rebalancing module and its
 // composer), the factory's, Chainlink's AggregatorV3 subset, Uniswap's QuoterV2, and ERC-20 with USDT's quirks.
 import { erc20Abi, type Abi } from "viem";
-import { iIndexFactoryAbi, iIndexVaultAbi, iIndexVaultComposerAbi, iIndexVaultRebalancerAbi, mockAggregatorAbi, quoterV2Abi } from "../generated/abis";
+import { iIndexFactoryAbi, mockAggregatorAbi, quoterV2Abi, vaultAbi } from "../generated/abis";
 
-/** Everything the vault's address answers: IIndexVault, plus IIndexVaultRebalancer and IIndexVaultComposer (served through the vault's fallback). */
-export const vaultAbi = [...iIndexVaultAbi, ...iIndexVaultRebalancerAbi, ...iIndexVaultComposerAbi] as const;
+/**
+ * Everything the vault's address answers, in one ABI: contracts/interfaces/IIndexVaultFull.sol (IIndexVault, plus
+ * IIndexVaultRebalancer and IIndexVaultComposer served through the vault's fallback).
+ */
+export { vaultAbi };
 export const factoryAbi = iIndexFactoryAbi;
 export { quoterV2Abi };
 

@@ -40,6 +40,9 @@ export interface GeneratedContract {
   bytecode: string;
 }
 
+/** The aggregate interface whose ABI is exported as `vaultAbi`. */
+export const VAULT_ABI_SOURCE = "IIndexVaultFull";
+
 /** Lists every artifact JSON under forge's out/ (skipping build-info). */
 function listForgeArtifacts(outDir: string): string[] {
   const files: string[] = [];
@@ -114,6 +117,11 @@ export function renderAbisModule(contracts: GeneratedContract[]): string {
     if (c.bytecode !== "0x" && c.bytecode !== "") lines.push(`  ${c.name}: ${JSON.stringify(c.bytecode)},`);
   }
   lines.push("} as const satisfies Record<string, `0x${string}`>;", "");
+  // The one ABI of a vault's address (contracts/interfaces/IIndexVaultFull.sol: vault + rebalancer + composer).
+  if (contracts.some((c) => c.name === VAULT_ABI_SOURCE)) {
+    lines.push(`/** Everything an index vault's address serves: ${VAULT_ABI_SOURCE} (vault, rebalancing module, composer). */`);
+    lines.push(`export const vaultAbi = ${abiConstName(VAULT_ABI_SOURCE)};`, "");
+  }
   lines.push("/** Every ABI above by contract name. */");
   lines.push("export const abis = {");
   for (const c of contracts) lines.push(`  ${c.name}: ${abiConstName(c.name)},`);

@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { Abi } from "viem";
+import { erc20Abi, type Abi, type Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allErrorsAbi, ERROR_MESSAGES, explainError } from "../../sdk/client/errors";
 import { runCli, type CliIo } from "../../cli/main";
@@ -39,6 +39,18 @@ async function cli(...args: string[]): Promise<Run> {
 }
 
 const units = (v: unknown): bigint => BigInt(v as string);
+
+/** Nonce of dev account `n` (a "fails before sending" test checks it did not move). */
+const nonceOf = (n: number): Promise<number> => local.chain.publicClient.getTransactionCount({ address: local.chain.accounts[n]!.address });
+
+/** Runs the CLI with `env` (e.g. PRIVATE_KEY) against a node that does not exist. */
+async function offline(env: Record<string, string>, ...args: string[]): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env };
+  const code = await runCli([...args, "--rpc", "http://127.0.0.1:1"], io);
+  return { code, stdout, stderr, json: args.includes("--json") && stdout.trim() !== "" ? (JSON.parse(stdout) as Record<string, unknown>) : {} };
+}
 
 describe("cli", () => {
   it("test_indexes_json_listsTheThreeExampleIndexes", async () => {
@@ -114,14 +126,18 @@ describe("cli", () => {
   });
 
   it("test_deposit_withoutUsdt_failsBeforeSending", async () => {
+    const nonce = await nonceOf(7);
     const r = await cli("deposit", "50", "--vault", "btc-eth", "--account", "7");
+    expect(await nonceOf(7)).toBe(nonce);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/holds 0 USDT, 50 needed/);
     expect(r.stderr).not.toMatch(/confirmed/);
   });
 
   it("test_redeem_moreThanBalance_failsBeforeSending", async () => {
+    const nonce = await nonceOf(8);
     const r = await cli("redeem-in-kind", "5", "--vault", "top10", "--account", "8", "--json");
+    expect(await nonceOf(8)).toBe(nonce);
     expect(r.code).toBe(1);
     expect((r.json.error as { message: string }).message).toMatch(/holds 0 shares of this index, 5 asked/);
   });
@@ -136,6 +152,133 @@ describe("cli", () => {
     expect(out).toMatch(/redeem-in-kind <shares\|all>/);
   });
 
+  it("test_commandLine_checkedBeforeConnecting_oneLineEach_andJson", async () => {
+    // No node at 127.0.0.1:1: each of these must fail on the command line itself, never on the connection.
+    const unknown = await offline({}, "frobnicate", "--json");
+    expect(unknown.code).toBe(2);
+    expect(unknown.json).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^unknown command "frobnicate"/) } });
+    for (const [args, pattern] of [
+      [["deposit", "abc"], /"abc" is not a positive decimal number/],
+      [["quote", "deposit", "1e3"], /"1e3" is not a positive decimal number/],
+      [["deposit", "10", "--slippage", "-5"], /^error: --slippage must not be negative/],
+      [["deposit", "10", "--slippage=-5"], /--slippage must be a whole number from 0 to 5000, got "-5"/],
+      [["deposit", "10", "--slippage", "lots"], /--slippage must be a whole number/],
+      [["redeem", "1", "--deadline", "0"], /--deadline must be a whole number from 1/],
+      [["deposit", "10", "--account", "-1"], /^error: --account must not be negative/],
+      [["deposit", "10", "--account", "10"], /--account must be a whole number from 0 to 9, got "10"/],
+      [["status", "--dry-run"], /--dry-run is for sending commands/],
+    ] as [string[], RegExp][]) {
+      const r = await offline({}, ...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.split("\n")[0], args.join(" ")).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/no node answers|at .*\.ts:\d+/);
+    }
+    const bad = await offline({ PRIVATE_KEY: "0x1234" }, "deposit", "10", "--json");
+    expect(bad.code).toBe(2);
+    expect((bad.json.error as { message: string }).message).toBe("PRIVATE_KEY is not a private key: 0x followed by 64 hex digits");
+  });
+
+  it("test_status_needsNoKey_andNamesFeedsByToken", async () => {
+    const r = await cli("status", "--vault", "btc-eth", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.pricesKnown).toBe(true);
+    expect((r.json.feeds as { token: string; stale: boolean }[]).map((f) => [f.token, f.stale])).toEqual([["USDT", false], ["WBTC", false], ["WETH", false]]);
+  });
+
+  it("test_wrongVaultAddresses_oneClearLineEach", async () => {
+    const eoa = local.chain.accounts[9]!.address;
+    const r1 = await cli("status", "--vault", eoa, "--json");
+    expect(r1.code).toBe(1);
+    expect((r1.json.error as { message: string }).message).toMatch(new RegExp(`^no contract at ${eoa} on chain 31337: not an index vault`));
+    const r2 = await cli("status", "--vault", local.chain.market.usdt);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/is the token USDT, not an index vault/);
+    // The checksummed address with the case of its first letter flipped.
+    const i = eoa.slice(2).search(/[a-fA-F]/) + 2;
+    const flipped = `${eoa.slice(0, i)}${eoa[i] === eoa[i]!.toLowerCase() ? eoa[i]!.toUpperCase() : eoa[i]!.toLowerCase()}${eoa.slice(i + 1)}`;
+    const r3 = await cli("status", "--vault", flipped);
+    expect(r3.code).toBe(1);
+    expect(r3.stderr).toMatch(/bad address checksum/);
+    for (const r of [r1, r2, r3]) expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("test_quote_validatesLikeTheSendingCommands", async () => {
+    await cli("faucet", "100", "--account", "3");
+    expect((await cli("deposit", "50", "--vault", "btc-eth", "--account", "3")).code).toBe(0); // shares exist
+    const zero = await cli("quote", "deposit", "0", "--vault", "btc-eth", "--json");
+    expect(zero.code).toBe(1);
+    expect(zero.json.error).toMatchObject({ name: "IndexVault__ZeroAmount", message: "the amount must be greater than zero" });
+    const small = await cli("quote", "deposit", "1", "--vault", "btc-eth", "--json");
+    expect(small.code).toBe(1);
+    expect(small.json.error).toMatchObject({ name: "IndexVault__DepositTooSmall", message: "deposit of 1 USDT is below the vault's minimum of 10 USDT" });
+    const tooMany = await cli("quote", "redeem", "1000000000", "--vault", "btc-eth", "--json");
+    expect(tooMany.code).toBe(1);
+    expect((tooMany.json.error as { message: string }).message).toMatch(/^1000000000 shares asked, but only [0-9.]+ exist$/);
+  });
+
+  it("test_dryRun_showsGasAndCost_andSendsNothing", async () => {
+    await cli("faucet", "1000", "--account", "4");
+    const nonce = await nonceOf(4);
+    const r = await cli("deposit", "500", "--vault", "btc-eth", "--account", "4", "--dry-run", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.dryRun).toBe(true);
+    const calls = r.json.calls as { label: string; gas: string }[];
+    expect(calls.map((c) => c.label)).toEqual(["approve", "deposit"]);
+    expect(units(calls[1]!.gas)).toBeGreaterThan(200_000n);
+    expect(units(r.json.costWei)).toBe(units(r.json.gas) * units(r.json.gasPriceWei));
+    expect(await nonceOf(4)).toBe(nonce);
+  });
+
+  it("test_depositInKind_claimable_revoke", async () => {
+    // Account 4 takes shares in USDT, redeems them in kind, pays the basket back in kind, then revokes allowances.
+    await cli("faucet", "1000", "--account", "4");
+    const dep = await cli("deposit", "500", "--vault", "btc-eth", "--account", "4", "--json");
+    expect(dep.code, dep.stderr).toBe(0);
+    const shares = units(dep.json.shares);
+    const kind = await cli("redeem-in-kind", "all", "--vault", "btc-eth", "--account", "4", "--json");
+    expect(kind.code, kind.stderr).toBe(0);
+    const half = shares / 4n;
+    const halfText = `${half / 10n ** 18n}.${(half % 10n ** 18n).toString().padStart(18, "0")}`;
+    const back = await cli("deposit-in-kind", halfText, "--vault", "btc-eth", "--account", "4", "--json");
+    expect(back.code, back.stderr).toBe(0);
+    expect(units(back.json.shares)).toBe(half);
+    expect((back.json.paid as { symbol: string }[]).map((t) => t.symbol)).toEqual(["WBTC", "WETH", "USDT"]);
+    const claimable = await cli("claimable", "--vault", "btc-eth", "--account", "4", "--json");
+    expect(claimable.code, claimable.stderr).toBe(0);
+    expect((claimable.json.claimable as { amount: string }[]).every((c) => units(c.amount) === 0n)).toBe(true);
+    const nonce = await nonceOf(4);
+    const claim = await cli("claim", "all", "--vault", "btc-eth", "--account", "4", "--json");
+    expect(claim.code).toBe(1);
+    expect(claim.json.error).toMatchObject({ name: "IndexVault__NothingToClaim" });
+    expect(await nonceOf(4)).toBe(nonce);
+    const revoke = await cli("revoke", "WBTC", "--vault", "btc-eth", "--account", "4", "--json");
+    expect(revoke.code, revoke.stderr).toBe(0);
+    const allowance = await local.chain.publicClient.readContract({
+      address: local.chain.market.constituents.find((c) => c.symbol === "WBTC")!.address,
+      abi: erc20Abi,
+      functionName: "allowance",
+      args: [local.chain.accounts[4]!.address, (back.json.vault as Address)],
+    });
+    expect(allowance).toBe(0n);
+  }, 60_000);
+
+  it("test_status_stalePrices_sayUnknownAndNameTheFeed", async () => {
+    const revert = await local.chain.snapshot();
+    try {
+      await local.chain.testClient.increaseTime({ seconds: 90_000 });
+      await local.chain.testClient.mine({ blocks: 1 });
+      const r = await cli("status", "--vault", "btc-eth");
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/NAV\s+unknown \(feed for USDT stale since \d{4}-\d\d-\d\dT/);
+      expect(r.stdout).toMatch(/WBTC STALE/);
+      const q = await cli("quote", "deposit", "100", "--vault", "btc-eth", "--json");
+      expect(q.code).toBe(1);
+      expect((q.json.error as { message: string }).message).toMatch(/^prices unavailable: feed for USDT stale since/);
+    } finally {
+      await revert();
+    }
+  });
+
   it("test_bin_runsTheCli", async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -148,7 +291,7 @@ describe("cli", () => {
 
 describe("cli error messages", () => {
   it("test_errorMessages_coverEveryCustomErrorOfTheProtocol", () => {
-    const protocol = ["IndexVault", "IndexVaultConfigurator", "IndexFactory", "IIndexVaultRebalancer", "IIndexVaultComposer", "IOracleErrors"];
+    const protocol = ["IIndexVaultFull", "IndexVault", "IndexVaultConfigurator", "IndexFactory", "IIndexVaultRebalancer", "IIndexVaultComposer", "IOracleErrors", "DriftLib", "RebalancePlanLib", "ConstituentTableLib"];
     const missing: string[] = [];
     for (const name of protocol) {
       const abi = (abis as Record<string, Abi>)[name];

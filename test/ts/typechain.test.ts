@@ -10,7 +10,7 @@ import { deployProtocol, type DeployedProtocol } from "../../cli/testing";
 import { devAccounts, privateKeyOf } from "../../sdk/local/accounts";
 import { repoRoot } from "../../sdk/local/paths";
 import { useLocalChain } from "../../sdk/local/testing";
-import { IndexFactory__factory, IndexVault__factory, MockUSDT__factory, type IndexVault } from "../../typechain-types";
+import { IIndexVaultFull__factory, IndexFactory__factory, IndexVault__factory, MockUSDT__factory, type IIndexVaultFull, type IndexVault } from "../../typechain-types";
 
 const local = useLocalChain();
 let deployed: DeployedProtocol;
@@ -64,6 +64,16 @@ describe("typechain bindings with ethers", () => {
     expect(states[0]!.token).toBe(info.token);
     expect(nav).toBe(states[0]!.value + states[1]!.value + idle);
     expect(await vault.indexLevel()).toBeGreaterThan(990n * 10n ** 18n);
+
+    // One binding for everything the vault's address serves (IIndexVaultFull): the vault's own functions and the
+    // rebalancer's and composer's, which IndexVault's ABI does not list.
+    const full: IIndexVaultFull = IIndexVaultFull__factory.connect(vaults[0]!, signer);
+    expect(await full.balanceOf(me)).toBe(shares);
+    const [upkeepNeeded] = await full.checkUpkeep("0x");
+    expect(upkeepNeeded).toBe(false); // just deposited at target weights: nothing to do
+    const report = await full.driftReport();
+    expect(report.nav).toBe(nav);
+    expect((await full.pendingProposal()).eta).toBe(0n);
     provider.destroy();
   }, 60_000);
 
