@@ -19,7 +19,7 @@ import {IndexVaultHandler, IInvariantMarket} from "./handlers/IndexVaultHandler.
 ///         invariant failure) and calls what must never fail without `try`.
 /// @dev TODO(fail_on_revert): not on yet. At full settings (256 × 50, lag excluded) the moving-price suite had 0
 ///      uncaught reverts, the fixed-price suite 2 (`roundTrip`, of 1,076 calls; cause not yet identified). Once
-///      that is fixed, put `/// forge-config: default.invariant.fail_on_revert = true` on `invariant_protocol`
+///      that is fixed, put the inline config line (default.invariant.fail_on_revert = true) on `invariant_protocol`
 ///      (the kebab-case key `fail-on-revert` is silently ignored by forge 1.7).
 abstract contract IndexVaultInvariantBase is VaultFixture {
     IndexVault internal vault;
