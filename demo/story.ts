@@ -54,8 +54,9 @@ export interface StepRecord {
   weightsBps: bigint[];
   targetsBps: bigint[];
   maxDriftBps: bigint;
-  /** {gas} of the step's transactions (0 for reads) */
-  gasUsed: bigint;
+  /** {gas} paid by the step's user (depositor, redeemer, keeper); undefined for a market move, whose PriceMover
+   *  transactions stand for arbitrageurs and are not a cost of the index */
+  gasUsed: bigint | undefined;
 }
 
 export interface DemoResult {
@@ -153,7 +154,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     const steps: StepRecord[] = [];
     const points: ChartPoint[] = [];
     let thresholdBps: bigint | undefined;
-    const record = async (title: string, label: string, gasUsed: bigint, note?: string): Promise<VaultStatus> => {
+    const record = async (title: string, label: string, gasUsed: bigint | undefined, note?: string): Promise<VaultStatus> => {
       const s = await readVaultStatus(client, vault);
       thresholdBps = s.rebalance?.thresholdBps ?? thresholdBps;
       const step = steps.length + 1;
@@ -172,7 +173,8 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
       log(`${HR}\n Step ${step} · ${title}\n${HR}`);
       if (note !== undefined) log(` ${note}`);
       const due = s.rebalance === undefined ? "" : ` (threshold ${fmtBps(s.rebalance.thresholdBps)}: ${s.rebalance.due ? "REBALANCE DUE" : s.rebalance.reason})`;
-      log(` NAV ${fmtUsdt(s.nav)} · index level ${fmtUnits(s.indexLevel, 18, 2)} · NAV/share ${fmtUsdt(s.navPerShare, 4)} · drift max ${fmtBps(s.drift.maxBps)}${due} · gas ${gasUsed.toLocaleString("en-US")}`);
+      const gas = gasUsed === undefined ? "" : ` · gas ${gasUsed.toLocaleString("en-US")}`;
+      log(` NAV ${fmtUsdt(s.nav)} · index level ${fmtUnits(s.indexLevel, 18, 2)} · NAV/share ${fmtUsdt(s.navPerShare, 4)} · drift max ${fmtBps(s.drift.maxBps)}${due}${gas}`);
       if (short) {
         log(table(["token", "weight", "target", "drift"], [...s.constituents.map((c) => [c.symbol, fmtBps(c.weightBps), fmtBps(c.targetBps), fmtBps(c.deviationBps)]), ["USDT (idle)", fmtBps(s.idleWeightBps), fmtBps(0), fmtBps(s.idleWeightBps)]]));
       } else {
@@ -194,11 +196,18 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
       const deadline = (await client.getBlock()).timestamp + 600n;
       const r = await deposit(client, wallet, status, { assets, minShares: withSlippage(q.expectedShares, 50), deadline });
       const who = names.get(wallet.account.address)!;
+      // Where the deposit went: mint fee (USDT to the fee recipient), the rest swapped into the basket; what the
+      // basket is worth at Chainlink prices is valueIn, the difference is the pools' fees and price impact.
+      const swapped = r.assets - r.mintFee;
+      const swapCost = swapped - r.valueIn;
+      const feePct = Number((r.mintFee * 10_000n) / r.assets) / 100;
       await record(
         `${who} deposits ${fmtUsdt(assets, 0)}`,
         `${who} +${fmtUnits(assets, 6, 0)}`,
         r.gasUsed,
-        `${who} receives ${fmtUnits(r.shares, 18, 2)} shares (quoted ${fmtUnits(q.expectedShares, 18, 2)}; worst leg impact ${(Math.max(...q.legs.map((l) => l.impactBps)) / 100).toFixed(2)} % incl. pool fee)`,
+        `${who} receives ${fmtUnits(r.shares, 18, 2)} shares (quoted ${fmtUnits(q.expectedShares, 18, 2)}; worst leg impact ${(Math.max(...q.legs.map((l) => l.impactBps)) / 100).toFixed(2)} % incl. pool fee)\n` +
+          ` ${fmtUsdt(r.assets)} in = ${fmtUsdt(r.mintFee)} mint fee (${feePct.toFixed(2)} %, to the fee recipient) + ${fmtUsdt(swapped)} swapped into the basket, ` +
+          `worth ${fmtUsdt(r.valueIn)} at Chainlink prices (${fmtUsdt(swapCost)} pool fees and price impact)`,
       );
     }
 
@@ -206,23 +215,27 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     const s0 = await readVaultStatus(client, vault);
     const [up, down] = s0.constituents;
     if (up === undefined) throw new Error("empty basket");
-    const moveTo = async (moves: [typeof up, number][]): Promise<{ gas: bigint; text: string }> => {
-      let gas = 0n;
+    // The PriceMover's transactions stand for the market (arbitrageurs): their gas is nobody's cost in this story.
+    const moveTo = async (moves: [typeof up, number][]): Promise<{ text: string }> => {
       const parts: string[] = [];
       for (const [c, pct] of moves) {
         const feed = chain.contracts.feedOf(c.token);
         const [, answer] = await feed.read.latestRoundData();
         const target = (answer * BigInt(Math.round((100 + pct) * 100))) / 10_000n;
-        const moved = await send(client, deployer, `move ${c.symbol}`, { address: market.priceMover, abi: priceMoverAbi, functionName: "moveMarket", args: [c.token, target] }, silentProgress);
-        gas += moved.gasUsed;
+        await send(client, deployer, `move ${c.symbol}`, { address: market.priceMover, abi: priceMoverAbi, functionName: "moveMarket", args: [c.token, target] }, silentProgress);
         parts.push(`${c.symbol} ${pct >= 0 ? "+" : ""}${pct} % → $${fmtUnits(target, 8, 2)}`);
       }
-      return { gas, text: parts.join(", ") };
+      return { text: parts.join(", ") };
     };
     const small = await moveTo(down === undefined ? [[up, 1.5]] : [[up, 1.5], [down, -1]]);
-    await record(`Prices drift a little: ${small.text}`, "small move", small.gas, "Feeds and pools moved together (PriceMover: Chainlink answer + arbitrage swap). Drift stays under the threshold: the keeper waits.");
+    await record(
+      `Prices drift a little: ${small.text}`,
+      "small move",
+      undefined,
+      "Feeds and pools moved together (PriceMover: Chainlink answer + arbitrage swap; the market's gas, not a cost of the index). Drift stays under the threshold: the keeper waits.",
+    );
     const big = await moveTo(down === undefined ? [[up, 18]] : [[up, 18], [down, -9]]);
-    const afterMove = await record(`Prices move: ${big.text}`, "big move", big.gas, "Drift crosses the threshold.");
+    const afterMove = await record(`Prices move: ${big.text}`, "big move", undefined, "Drift crosses the threshold.");
 
     // The keeper rebalances.
     let rebalancedBy: DemoResult["rebalancedBy"] = "none";
@@ -303,7 +316,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     log(HR);
     log(` Summary`);
     log(HR);
-    log(table(["step", "what", "NAV", "level", "max drift", "gas"], steps.map((s) => [String(s.step), s.title.length > 48 ? `${s.title.slice(0, 47)}…` : s.title, fmtUsdt(s.nav, 0), fmtUnits(s.indexLevel, 18, 2), fmtBps(s.maxDriftBps), s.gasUsed.toLocaleString("en-US")]), ["right", "left", "right", "right", "right", "right"]));
+    log(table(["step", "what", "NAV", "level", "max drift", "gas"], steps.map((s) => [String(s.step), s.title.length > 48 ? `${s.title.slice(0, 47)}…` : s.title, fmtUsdt(s.nav, 0), fmtUnits(s.indexLevel, 18, 2), fmtBps(s.maxDriftBps), s.gasUsed === undefined ? "— (market)" : s.gasUsed.toLocaleString("en-US")]), ["right", "left", "right", "right", "right", "right"]));
     log("");
     log(`chart: ${relative(process.cwd(), chartPath) || chartPath}`);
     const wallMs = performance.now() - started;
