@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseEventLogs, type Abi, type Address } from "viem";
-import { defaultDeploymentsDir, readDeployments } from "../cli/deployments";
+import { chainIdentity, deploymentsRootFor, readDeployments } from "../cli/deployments";
 import { fmtBps, fmtUnits, fmtUsdt, table } from "../cli/format";
 import { weightsTable } from "../cli/main";
 import {
@@ -36,7 +36,7 @@ export interface DemoOptions {
   short?: boolean;
   /** Where the chart goes. Default demo-output/. */
   outDir?: string;
-  /** hardhat-deploy records folder (parent of <network>/). Default: deployments/ with --rpc, a throwaway one otherwise. */
+  /** hardhat-deploy records folder (parent of <network>/). Default: the chain's own with --rpc, a throwaway one otherwise. */
   deploymentsDir?: string;
   /** A local market already on the node (JSON from the sdk): recorded instead of deployed. */
   marketJson?: string;
@@ -114,13 +114,16 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
       scratch = mkdtempSync(join(root, "cache", "demo", "run-"));
       deploymentsRoot = join(scratch, "deployments");
     }
+    // A node of the user's: its own records folder (chain id + genesis), where the CLI finds them.
+    deploymentsRoot ??= deploymentsRootFor(root, await chainIdentity(rpcUrl));
+    mkdirSync(deploymentsRoot, { recursive: true }); // hardhat-deploy creates the network folder, not its parents
 
     // ── 1. Deploy everything with the hardhat-deploy scripts ─────────────────────────────────────────────────
     log(`▶ deploying: local market (real Uniswap V3, tokens, feeds, pools), configurator, vault implementation, factory, three indexes…`);
     const env: NodeJS.ProcessEnv = { ...process.env, ANVIL_RPC_URL: rpcUrl, NO_COLOR: "1" };
-    if (deploymentsRoot !== undefined) env.HARDHAT_DEPLOYMENTS_DIR = deploymentsRoot;
+    env.HARDHAT_DEPLOYMENTS_DIR = deploymentsRoot;
     if (options.marketJson !== undefined) env.LOCAL_MARKET_JSON = options.marketJson;
-    const recordsDir = deploymentsRoot === undefined ? defaultDeploymentsDir(root, 31337) : join(deploymentsRoot, "localhost");
+    const recordsDir = join(deploymentsRoot, "localhost");
     // Records left by an earlier chain (anvil restarted) would make hardhat-deploy look for transactions that are
     // gone: start those records afresh.
     let reset = false;
