@@ -103,7 +103,11 @@ async function main(): Promise<void> {
           console.error(`[${new Date().toISOString()}] feed refresh failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
         }
       };
-      setInterval(() => void tick(), refreshSeconds * 1000);
+      // One refresh at a time (a slow node must not get two batches of the same nonces).
+      const loop = (): void => {
+        setTimeout(() => void tick().then(loop), refreshSeconds * 1000);
+      };
+      loop();
     } else {
       setInterval(() => {}, 1 << 30); // keep the process (and so anvil) alive
     }
