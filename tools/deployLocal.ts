@@ -3,7 +3,7 @@
 // (deployments/local/<chainId>-<genesis>/localhost, cli/deployments.ts), where the CLI looks for them.
 // No node: one line saying so, not a hardhat stack trace. `npm run chain` starts a node and runs this for you.
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { lstatSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -51,7 +51,26 @@ export async function deployLocal(
     child.once("error", reject);
     child.once("exit", (code) => (code === 0 ? resolveRun(out) : reject(new Error(`hardhat deploy failed (exit ${code}):\n${out.slice(-4000)}`))));
   });
-  return { recordsDir: deploymentsDirFor(root, id), chainId: id.chainId, output };
+  const recordsDir = deploymentsDirFor(root, id);
+  if (new URL(rpcUrl).port === "8545") linkDefaultRecords(root, recordsDir);
+  return { recordsDir, chainId: id.chainId, output };
+}
+
+/**
+ * deployments/localhost → the records of the chain last deployed on the default port (8545), for files that name a
+ * fixed folder (keeper/config.local.json). Readers that know the node (the CLI, the demo) use the per-chain folder;
+ * if the chain on 8545 was restarted since, the link points at records whose contracts are gone and the keeper says
+ * "these addresses have no code".
+ */
+function linkDefaultRecords(root: string, recordsDir: string): void {
+  const link = resolve(root, "deployments", "localhost");
+  try {
+    if (!lstatSync(link).isSymbolicLink()) return; // a real folder of the user's: leave it
+    rmSync(link);
+  } catch {
+    // absent
+  }
+  symlinkSync(recordsDir, link, "dir");
 }
 
 async function main(): Promise<number> {
