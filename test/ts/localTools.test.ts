@@ -180,7 +180,7 @@ describe("npm run chain", () => {
     try {
       const deadline = Date.now() + 540_000;
       while (!out.includes("local chain ready") && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-      expect(out).toContain("local chain ready");
+      expect(out, `npm run chain did not get ready (exit ${child.exitCode}):\n${out.slice(-3000)}`).toContain("local chain ready");
       recordsRoot = deploymentsRootFor(root, await chainIdentity(url));
       expect(out).toMatch(/index {6}btc-eth {4}0x[0-9a-fA-F]{40}/);
       expect(out).toContain(`npm run cli -- indexes --rpc ${url}`);
@@ -200,8 +200,11 @@ describe("npm run chain", () => {
       }
       expect(fresh, out.slice(-2000)).toBe(true);
     } finally {
-      child.kill("SIGINT");
-      await new Promise((r) => child.once("exit", r));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGINT");
+        await exited;
+      }
       if (recordsRoot !== undefined) rmSync(recordsRoot, { recursive: true, force: true });
     }
     await expect(rpcRequest(url, "eth_chainId")).rejects.toThrow();
