@@ -1,30 +1,27 @@
-// Hardhat 2 compiles the same sources as forge (contracts/) with the same compiler and settings, writes
-// typechain-types/ and runs hardhat-deploy scripts (deploy/). Settings must equal foundry.toml: the
-// build-parity suite (test/ts/buildParity.test.ts) compares both toolchains' bytecode.
+// Hardhat 2 runs the hardhat-deploy scripts (deploy/) and nothing else: it never runs solc. forge compiles every
+// source once; `npm run build` then writes hardhat-format artifacts (artifacts/) and the typechain bindings
+// (typechain-types/) from forge's out/ (sdk/codegen/exportArtifacts.ts). `hardhat compile` (which `hardhat deploy`
+// runs unless given --no-compile) does the same: forge build (contracts and scripts; incremental, so usually a
+// no-op) and the export.
 //
 // Loaded by hardhat through ts-node as CommonJS (see "ts-node" in tsconfig.json), hence `require`.
-import { subtask, type HardhatUserConfig } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { task, type HardhatUserConfig } from "hardhat/config";
+import { TASK_COMPILE } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-ethers";
-import "@typechain/hardhat";
 import "hardhat-deploy";
 
-/** The compiler is the npm `solc` package (WebAssembly): pinned in package.json, no download. */
-const SOLC_VERSION = "0.8.30";
-
-subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }) => {
-  const solc = require("solc") as { version(): string };
-  const longVersion = solc.version(); // e.g. "0.8.30+commit.73712a01.Emscripten.clang"
-  if (args.solcVersion !== SOLC_VERSION || !longVersion.startsWith(`${SOLC_VERSION}+`)) {
-    throw new Error(`hardhat.config.ts: wants solc ${args.solcVersion}, npm solc is ${longVersion}`);
-  }
-  return {
-    compilerPath: require.resolve("solc/soljson.js"),
-    isSolcJs: true,
-    version: SOLC_VERSION,
-    longVersion,
-  };
-});
+task(TASK_COMPILE, "Compiles with forge (contracts/ and script/) and exports hardhat artifacts and typechain bindings").setAction(
+  async (_args, hre) => {
+    const root = hre.config.paths.root;
+    const bin = (name: string): string => join(root, "node_modules", ".bin", name);
+    execFileSync(bin("forge"), ["build", "--skip", "test"], { cwd: root, stdio: "inherit" });
+    for (const script of ["exportArtifacts.ts", "generateAbis.ts"]) {
+      execFileSync(bin("tsx"), [join(root, "sdk", "codegen", script)], { cwd: root, stdio: "inherit" });
+    }
+  },
+);
 
 /** Reads an optional environment variable, treating "" as unset. */
 function env(name: string): string | undefined {
@@ -38,20 +35,8 @@ const mainnetUrl = env("MAINNET_RPC_URL") ?? env("FORK_URL");
 const localUrl = env("ANVIL_RPC_URL") ?? env("LOCAL_RPC_URL") ?? "http://127.0.0.1:8545";
 
 const config: HardhatUserConfig = {
-  solidity: {
-    compilers: [
-      {
-        version: SOLC_VERSION,
-        // Identical to foundry.toml [profile.default].
-        settings: {
-          optimizer: { enabled: true, runs: 200 },
-          evmVersion: "cancun",
-          viaIR: false,
-          metadata: { bytecodeHash: "none", appendCBOR: false },
-        },
-      },
-    ],
-  },
+  // Only read by tools that inspect the config; compilation is forge's (foundry.toml holds the audited settings).
+  solidity: "0.8.30",
   paths: {
     sources: "./contracts",
     tests: "./test/hardhat",
@@ -60,10 +45,6 @@ const config: HardhatUserConfig = {
     deploy: "./deploy",
     // HARDHAT_DEPLOYMENTS_DIR: where hardhat-deploy keeps its records; throwaway chains (demo, tests) use their own.
     deployments: env("HARDHAT_DEPLOYMENTS_DIR") ?? "./deployments",
-  },
-  typechain: {
-    outDir: "typechain-types",
-    target: "ethers-v6",
   },
   defaultNetwork: "hardhat",
   networks: {

@@ -41,3 +41,48 @@ export function readDeployments(dir: string): Deployments {
   const market = records.get("LocalMarket")?.linkedData;
   return { dir, records, ...(chainId === undefined ? {} : { chainId }), ...(market === undefined ? {} : { localMarket: parseLocalMarket(market) }) };
 }
+
+/** What tells two chains apart: the chain id, and the genesis block hash (anvils on two ports, or one restarted). */
+export interface ChainIdentity {
+  chainId: number;
+  genesisHash: `0x${string}`;
+}
+
+/** Reads a node's chain id and genesis hash; throws "no node at <url>: start one with `npm run chain`" if none answers. */
+export async function chainIdentity(rpcUrl: string): Promise<ChainIdentity> {
+  const call = async <T>(method: string, params: unknown[]): Promise<T> => {
+    let response: Response;
+    try {
+      response = await fetch(rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+        signal: AbortSignal.timeout(5_000),
+      });
+    } catch {
+      throw new Error(`no node at ${rpcUrl}: start one with \`npm run chain\` (or pass --rpc <url>)`);
+    }
+    const body = (await response.json().catch(() => ({}))) as { result?: T; error?: { message?: string } };
+    if (body.result === undefined) throw new Error(`${rpcUrl} is not an Ethereum JSON-RPC node (${method}: ${body.error?.message ?? `HTTP ${response.status}`})`);
+    return body.result;
+  };
+  const chainId = Number(BigInt(await call<string>("eth_chainId", [])));
+  const genesis = await call<{ hash: `0x${string}` } | null>("eth_getBlockByNumber", ["0x0", false]);
+  if (genesis === null) throw new Error(`${rpcUrl} has no genesis block`);
+  return { chainId, genesisHash: genesis.hash };
+}
+
+/**
+ * The records root (HARDHAT_DEPLOYMENTS_DIR) of a chain: deployments/ on mainnet (committed records), and on any
+ * other chain deployments/local/<chainId>-<first 8 hex of the genesis hash>/, so nodes on different ports, or a node
+ * restarted, never share (or inherit stale) records.
+ */
+export function deploymentsRootFor(root: string, id: ChainIdentity): string {
+  if (id.chainId === 1) return join(root, "deployments");
+  return join(root, "deployments", "local", `${id.chainId}-${id.genesisHash.slice(2, 10)}`);
+}
+
+/** The network folder holding a chain's records: <records root>/mainnet on chain 1, <records root>/localhost else. */
+export function deploymentsDirFor(root: string, id: ChainIdentity): string {
+  return join(deploymentsRootFor(root, id), id.chainId === 1 ? "mainnet" : "localhost");
+}

@@ -6,7 +6,8 @@ import { privateKeyToAccount } from "viem/accounts";
 import { foundry, mainnet } from "viem/chains";
 import { ANVIL_ACCOUNT_COUNT, devAccounts } from "../sdk/local/accounts";
 import { repoRoot } from "../sdk/local/paths";
-import { defaultDeploymentsDir, readDeployments, type Deployments } from "./deployments";
+import { deploymentsDirFor, readDeployments, type Deployments } from "./deployments";
+import { isLocalTool, LOCAL_TOOLS_USAGE, runLocalTool } from "./localTools";
 import { fmtBps, fmtUnits, fmtUsdt, keyValues, parseAmount, shortAddress, table, toJson } from "./format";
 import { progressLine } from "./progress";
 import {
@@ -63,7 +64,8 @@ commands
 options
   --vault <address|id|symbol>      which index (default: the first in the registry), e.g. btc-eth, DEFI
   --rpc <url>                      node (default $INDEX_VAULT_RPC_URL or http://127.0.0.1:8545)
-  --deployments <dir>              hardhat-deploy records (default deployments/localhost, or deployments/mainnet on chain 1)
+  --deployments <dir>              hardhat-deploy records (default: the chain's own, deployments/local/<id>-<genesis>/localhost;
+                                   deployments/mainnet on chain 1)
   --factory <address>              IndexFactory (default: from the deployments)
   --quoter <address>               Uniswap QuoterV2 (default: from the deployments or config/mainnet.json)
   --account <n>                    anvil dev account n on a local chain (default 0); elsewhere the key is $PRIVATE_KEY
@@ -71,7 +73,9 @@ options
   --deadline <s>                   seconds the transaction stays valid (default 600)
   --dry-run                        sending commands: simulate the whole sequence, show gas and cost, send nothing
   --json                           machine-readable output on stdout
-  -h, --help                       this text`;
+  -h, --help                       this text
+
+${LOCAL_TOOLS_USAGE}`;
 
 export interface CliIo {
   stdout(text: string): void;
@@ -151,6 +155,7 @@ function checkCommandLine(positionals: readonly string[], options: Options, env:
 
 /** Runs one CLI invocation; returns the process exit code (0 ok, 1 failure, 2 usage). */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (isLocalTool(argv.filter((a) => !a.startsWith("-")))) return runLocalTool(argv, io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -250,20 +255,24 @@ async function connect(options: Options, io: CliIo): Promise<Context> {
   try {
     chainId = await probe.getChainId();
   } catch {
-    throw new Error(`no node answers at ${rpcUrl}: start one (e.g. node_modules/.bin/anvil) or pass --rpc <url>`);
+    throw new Error(`no node at ${rpcUrl}: start one with \`npm run chain\` (or pass --rpc <url>)`);
   }
   const base = chainId === 1 ? mainnet : foundry;
   const chain: Chain = { ...base, id: chainId, rpcUrls: { default: { http: [rpcUrl] } } };
   const client = createPublicClient({ chain, transport: http(rpcUrl, { retryCount: 0 }), pollingInterval: chainId === 31337 ? 50 : 2_000 });
-  const deployments = readDeployments(options.deployments ?? defaultDeploymentsDir(repoRoot(), chainId));
+  // Each chain has its own records (chain id + genesis hash, cli/deployments.ts): another node's never apply.
+  const genesis = await client.getBlock({ blockNumber: 0n });
+  const ownDir = deploymentsDirFor(repoRoot(), { chainId, genesisHash: genesis.hash });
+  // --factory alone (no --deployments): the records are not needed, so they are not read.
+  const deployments = readDeployments(options.deployments ?? (options.factory === undefined ? ownDir : join(ownDir, "..", ".none")));
   if (deployments.chainId !== undefined && deployments.chainId !== chainId) {
-    throw new Error(`${deployments.dir} belongs to chain ${deployments.chainId}, the node is chain ${chainId}: pass --deployments or --factory/--vault`);
+    throw new Error(`${deployments.dir} belongs to chain ${deployments.chainId}, the node is chain ${chainId}: pass the chain's --deployments, or --factory <address>`);
   }
   const factory = deployments.records.get("IndexFactory");
   if (options.factory === undefined && factory !== undefined && (await client.getCode({ address: factory.address })) === undefined) {
     throw new Error(
       `no contract at the IndexFactory address recorded in ${deployments.dir} (${factory.address}): the records are from an earlier chain. ` +
-        "Deploy again (npm run deploy:local, or npm run demo -- --rpc <url>) or pass --deployments/--factory",
+        "Start a chain with everything deployed (npm run chain), deploy to this one (npm run deploy:local -- --rpc <url>), or pass --factory <address>",
     );
   }
   return { rpcUrl, chain, client, deployments, options, io };
@@ -273,7 +282,12 @@ function factoryOf(ctx: Context): Address {
   const given = ctx.options.factory;
   if (given !== undefined) return getAddress(given);
   const record = ctx.deployments.records.get("IndexFactory");
-  if (record === undefined) throw new Error(`no IndexFactory in ${ctx.deployments.dir}: run \`npm run deploy:local\` (or the demo with --rpc), or pass --factory`);
+  if (record === undefined) {
+    throw new Error(
+      `no IndexFactory recorded for this chain (${ctx.deployments.dir}): start a chain with everything deployed (npm run chain), ` +
+        "deploy to this node (npm run deploy:local -- --rpc <url>), or pass --factory <address>",
+    );
+  }
   return record.address;
 }
 

@@ -5,11 +5,11 @@ import { runDemo } from "./story";
 const USAGE = `usage: npm run demo [-- options]
 
   (no options)        start anvil, deploy everything, tell the story, write the chart, stop anvil
-  --rpc <url>         use a running node instead (records go to deployments/localhost, so the CLI finds them)
+  --rpc <url>         use a running node instead (records go to the chain's own folder, where the CLI finds them)
   --short             smaller amounts, compact tables (the test suite runs this)
   --index <id>        which example index tells the story: btc-eth (default), defi, top10
   --out <dir>         where the chart goes (default demo-output/)
-  --deployments <dir> hardhat-deploy records folder (default: deployments/ with --rpc, a throwaway one otherwise)
+  --deployments <dir> hardhat-deploy records folder (default: the chain's own with --rpc, a throwaway one otherwise)
   --market <file>     a local market already on the node (sdk JSON): recorded, not redeployed`;
 
 async function main(): Promise<number> {
@@ -35,6 +35,7 @@ async function main(): Promise<number> {
     return 0;
   }
   await runDemo({
+    compile: false, // `npm run demo` built first (npm run build:demo)
     ...(values.rpc === undefined ? {} : { rpcUrl: values.rpc }),
     short: values.short === true,
     ...(values.index === undefined ? {} : { index: values.index }),

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseEventLogs, type Abi, type Address } from "viem";
-import { defaultDeploymentsDir, readDeployments } from "../cli/deployments";
+import { chainIdentity, deploymentsRootFor, readDeployments } from "../cli/deployments";
 import { fmtBps, fmtUnits, fmtUsdt, table } from "../cli/format";
 import { weightsTable } from "../cli/main";
 import {
@@ -37,7 +37,7 @@ export interface DemoOptions {
   short?: boolean;
   /** Where the chart goes. Default demo-output/. */
   outDir?: string;
-  /** hardhat-deploy records folder (parent of <network>/). Default: deployments/ with --rpc, a throwaway one otherwise. */
+  /** hardhat-deploy records folder (parent of <network>/). Default: the chain's own with --rpc, a throwaway one otherwise. */
   deploymentsDir?: string;
   /** A local market already on the node (JSON from the sdk): recorded instead of deployed. */
   marketJson?: string;
@@ -55,8 +55,9 @@ export interface StepRecord {
   weightsBps: bigint[];
   targetsBps: bigint[];
   maxDriftBps: bigint;
-  /** {gas} of the step's transactions (0 for reads) */
-  gasUsed: bigint;
+  /** {gas} paid by the step's user (depositor, redeemer, keeper); undefined for a market move, whose PriceMover
+   *  transactions stand for arbitrageurs and are not a cost of the index */
+  gasUsed: bigint | undefined;
 }
 
 export interface DemoResult {
@@ -114,13 +115,16 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
       scratch = mkdtempSync(join(root, "cache", "demo", "run-"));
       deploymentsRoot = join(scratch, "deployments");
     }
+    // A node of the user's: its own records folder (chain id + genesis), where the CLI finds them.
+    deploymentsRoot ??= deploymentsRootFor(root, await chainIdentity(rpcUrl));
+    mkdirSync(deploymentsRoot, { recursive: true }); // hardhat-deploy creates the network folder, not its parents
 
     // ── 1. Deploy everything with the hardhat-deploy scripts ─────────────────────────────────────────────────
     log(`▶ deploying: local market (real Uniswap V3, tokens, feeds, pools), configurator, vault implementation, factory, three indexes…`);
     const env: NodeJS.ProcessEnv = { ...process.env, ANVIL_RPC_URL: rpcUrl, NO_COLOR: "1" };
-    if (deploymentsRoot !== undefined) env.HARDHAT_DEPLOYMENTS_DIR = deploymentsRoot;
+    env.HARDHAT_DEPLOYMENTS_DIR = deploymentsRoot;
     if (options.marketJson !== undefined) env.LOCAL_MARKET_JSON = options.marketJson;
-    const recordsDir = deploymentsRoot === undefined ? defaultDeploymentsDir(root, 31337) : join(deploymentsRoot, "localhost");
+    const recordsDir = join(deploymentsRoot, "localhost");
     // Records left by an earlier chain (anvil restarted) would make hardhat-deploy look for transactions that are
     // gone: start those records afresh.
     let reset = false;
@@ -154,7 +158,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     const steps: StepRecord[] = [];
     const points: ChartPoint[] = [];
     let thresholdBps: bigint | undefined;
-    const record = async (title: string, label: string, gasUsed: bigint, note?: string): Promise<VaultStatus> => {
+    const record = async (title: string, label: string, gasUsed: bigint | undefined, note?: string): Promise<VaultStatus> => {
       const s = await readVaultStatus(client, vault);
       thresholdBps = s.rebalance?.thresholdBps ?? thresholdBps;
       const step = steps.length + 1;
@@ -173,7 +177,8 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
       log(`${HR}\n Step ${step} · ${title}\n${HR}`);
       if (note !== undefined) log(` ${note}`);
       const due = s.rebalance === undefined ? "" : ` (threshold ${fmtBps(s.rebalance.thresholdBps)}: ${s.rebalance.due ? "REBALANCE DUE" : s.rebalance.reason})`;
-      log(` NAV ${fmtUsdt(s.nav)} · index level ${fmtUnits(s.indexLevel, 18, 2)} · NAV/share ${fmtUsdt(s.navPerShare, 4)} · drift max ${fmtBps(s.drift.maxBps)}${due} · gas ${gasUsed.toLocaleString("en-US")}`);
+      const gas = gasUsed === undefined ? "" : ` · gas ${gasUsed.toLocaleString("en-US")}`;
+      log(` NAV ${fmtUsdt(s.nav)} · index level ${fmtUnits(s.indexLevel, 18, 2)} · NAV/share ${fmtUsdt(s.navPerShare, 4)} · drift max ${fmtBps(s.drift.maxBps)}${due}${gas}`);
       if (short) {
         log(table(["token", "weight", "target", "drift"], [...s.constituents.map((c) => [c.symbol, fmtBps(c.weightBps), fmtBps(c.targetBps), fmtBps(c.deviationBps)]), ["USDT (idle)", fmtBps(s.idleWeightBps), fmtBps(0), fmtBps(s.idleWeightBps)]]));
       } else {
@@ -195,11 +200,18 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
       const deadline = (await client.getBlock()).timestamp + 600n;
       const r = await deposit(client, wallet, status, { assets, minShares: withSlippage(q.expectedShares, 50), deadline });
       const who = names.get(wallet.account.address)!;
+      // Where the deposit went: mint fee (USDT to the fee recipient), the rest swapped into the basket; what the
+      // basket is worth at Chainlink prices is valueIn, the difference is the pools' fees and price impact.
+      const swapped = r.assets - r.mintFee;
+      const swapCost = swapped - r.valueIn;
+      const feePct = Number((r.mintFee * 10_000n) / r.assets) / 100;
       await record(
         `${who} deposits ${fmtUsdt(assets, 0)}`,
         `${who} +${fmtUnits(assets, 6, 0)}`,
         r.gasUsed,
-        `${who} receives ${fmtUnits(r.shares, 18, 2)} shares (quoted ${fmtUnits(q.expectedShares, 18, 2)}; worst leg impact ${(Math.max(...q.legs.map((l) => l.impactBps)) / 100).toFixed(2)} % incl. pool fee)`,
+        `${who} receives ${fmtUnits(r.shares, 18, 2)} shares (quoted ${fmtUnits(q.expectedShares, 18, 2)}; worst leg impact ${(Math.max(...q.legs.map((l) => l.impactBps)) / 100).toFixed(2)} % incl. pool fee)\n` +
+          ` ${fmtUsdt(r.assets)} in = ${fmtUsdt(r.mintFee)} mint fee (${feePct.toFixed(2)} %, to the fee recipient) + ${fmtUsdt(swapped)} swapped into the basket, ` +
+          `worth ${fmtUsdt(r.valueIn)} at Chainlink prices (${fmtUsdt(swapCost)} pool fees and price impact)`,
       );
     }
 
@@ -207,22 +219,26 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     const s0 = await readVaultStatus(client, vault);
     const [up, down] = s0.constituents;
     if (up === undefined) throw new Error("empty basket");
-    const moveTo = async (moves: [typeof up, number][]): Promise<{ gas: bigint; text: string }> => {
-      let gas = 0n;
+    // The PriceMover's transactions stand for the market (arbitrageurs): their gas is nobody's cost in this story.
+    const moveTo = async (moves: [typeof up, number][]): Promise<{ text: string }> => {
       const parts: string[] = [];
       for (const [c, pct] of moves) {
         const { answer } = await readFeed(client, chain.contracts.feedOf(c.token).address);
         const target = (answer * BigInt(Math.round((100 + pct) * 100))) / 10_000n;
-        const moved = await send(client, deployer, `move ${c.symbol}`, { address: market.priceMover, abi: priceMoverAbi, functionName: "moveMarket", args: [c.token, target] }, silentProgress);
-        gas += moved.gasUsed;
+        await send(client, deployer, `move ${c.symbol}`, { address: market.priceMover, abi: priceMoverAbi, functionName: "moveMarket", args: [c.token, target] }, silentProgress);
         parts.push(`${c.symbol} ${pct >= 0 ? "+" : ""}${pct} % → $${fmtUnits(target, 8, 2)}`);
       }
-      return { gas, text: parts.join(", ") };
+      return { text: parts.join(", ") };
     };
     const small = await moveTo(down === undefined ? [[up, 1.5]] : [[up, 1.5], [down, -1]]);
-    await record(`Prices drift a little: ${small.text}`, "small move", small.gas, "Feeds and pools moved together (PriceMover: Chainlink answer + arbitrage swap). Drift stays under the threshold: the keeper waits.");
+    await record(
+      `Prices drift a little: ${small.text}`,
+      "small move",
+      undefined,
+      "Feeds and pools moved together (PriceMover: Chainlink answer + arbitrage swap; the market's gas, not a cost of the index). Drift stays under the threshold: the keeper waits.",
+    );
     const big = await moveTo(down === undefined ? [[up, 18]] : [[up, 18], [down, -9]]);
-    const afterMove = await record(`Prices move: ${big.text}`, "big move", big.gas, "Drift crosses the threshold.");
+    const afterMove = await record(`Prices move: ${big.text}`, "big move", undefined, "Drift crosses the threshold.");
 
     // The keeper rebalances.
     let rebalancedBy: DemoResult["rebalancedBy"] = "none";
@@ -301,7 +317,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     log(HR);
     log(` Summary`);
     log(HR);
-    log(table(["step", "what", "NAV", "level", "max drift", "gas"], steps.map((s) => [String(s.step), s.title.length > 48 ? `${s.title.slice(0, 47)}…` : s.title, fmtUsdt(s.nav, 0), fmtUnits(s.indexLevel, 18, 2), fmtBps(s.maxDriftBps), s.gasUsed.toLocaleString("en-US")]), ["right", "left", "right", "right", "right", "right"]));
+    log(table(["step", "what", "NAV", "level", "max drift", "gas"], steps.map((s) => [String(s.step), s.title.length > 48 ? `${s.title.slice(0, 47)}…` : s.title, fmtUsdt(s.nav, 0), fmtUnits(s.indexLevel, 18, 2), fmtBps(s.maxDriftBps), s.gasUsed === undefined ? "— (market)" : s.gasUsed.toLocaleString("en-US")]), ["right", "left", "right", "right", "right", "right"]));
     log("");
     log(`chart: ${relative(process.cwd(), chartPath) || chartPath}`);
     const wallMs = performance.now() - started;

@@ -1,12 +1,12 @@
 /**
- * `npm run keeper -- --config <file> [--dry-run] [--once]`
+ * `npm run keeper -- --config <file> [--dry-run] [--once] [--metrics-port <n>]`
  *
  * Loads and validates the config (file + environment), starts the metrics/health endpoint on
  * 127.0.0.1 when configured, builds the chain adapter and runs the loop until SIGINT/SIGTERM
  * (or one iteration with --once). Exit codes: 0 ok; 1 --once iteration had failures; 2 bad
  * usage or config; 3 could not start.
  */
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { ChainAdapter } from "./chain";
@@ -14,22 +14,26 @@ import { ConfigError, loadConfig, strategyParamsFor, type KeeperConfig } from ".
 import { createLogger, type Logger } from "./logger";
 import { KeeperLoop } from "./loop";
 import { KeeperMetrics, startMetricsServer, type MetricsServer } from "./metrics";
+import { checkChain, describeMissing, RpcUnavailable, startupProblem, walletBalance } from "./preflight";
 
-export const USAGE = `usage: npm run keeper -- --config <file> [--dry-run] [--once]
+export const USAGE = `usage: npm run keeper -- --config <file> [--dry-run] [--once] [--metrics-port <n>]
        npm run keeper -- propose --config <file> --vault <address> --weights <spec.json> [--dry-run]
 
-  -c, --config <file>  keeper config (JSON); see keeper/config.example.json
-      --dry-run        decide, simulate and log, never send a transaction
-      --once           run one iteration over every vault, then exit
-  -h, --help           this text
+  -c, --config <file>      keeper config (JSON); see keeper/config.example.json
+      --dry-run            decide, simulate and log, never send a transaction
+      --once               run one iteration over every vault, then exit
+      --metrics-port <n>   /metrics and /health on 127.0.0.1:<n>; 0 = off (overrides the file and KEEPER_METRICS_PORT)
+  -h, --help               this text
 
-environment: KEEPER_PRIVATE_KEY (required unless --dry-run), KEEPER_MANAGER_PRIVATE_KEY (propose),
-             KEEPER_RPC_URL, KEEPER_DRY_RUN, KEEPER_LOG_LEVEL`;
+environment: KEEPER_PRIVATE_KEY, or KEEPER_KEYSTORE=<encrypted JSON keystore> with KEEPER_KEYSTORE_PASSWORD or
+             KEEPER_KEYSTORE_PASSWORD_FILE (one of them required unless --dry-run); KEEPER_MANAGER_PRIVATE_KEY
+             (propose); KEEPER_RPC_URL, KEEPER_DRY_RUN, KEEPER_LOG_LEVEL, KEEPER_METRICS_PORT`;
 
 export interface CliArgs {
   readonly config: string;
   readonly dryRun: boolean;
   readonly once: boolean;
+  readonly metricsPort?: number;
 }
 
 export class UsageError extends Error {
@@ -38,7 +42,7 @@ export class UsageError extends Error {
 
 /** Parse argv (without node and script); `undefined` means --help was asked. */
 export function parseCliArgs(argv: readonly string[]): CliArgs | undefined {
-  let values: { config?: string; "dry-run"?: boolean; once?: boolean; help?: boolean };
+  let values: { config?: string; "dry-run"?: boolean; once?: boolean; help?: boolean; "metrics-port"?: string };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -46,6 +50,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs | undefined {
         config: { type: "string", short: "c" },
         "dry-run": { type: "boolean", default: false },
         once: { type: "boolean", default: false },
+        "metrics-port": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -56,7 +61,52 @@ export function parseCliArgs(argv: readonly string[]): CliArgs | undefined {
   }
   if (values.help === true) return undefined;
   if (values.config === undefined || values.config === "") throw new UsageError("--config <file> is required");
-  return { config: values.config, dryRun: values["dry-run"] === true, once: values.once === true };
+  const portText = values["metrics-port"];
+  if (portText !== undefined && (!/^\d+$/.test(portText) || Number(portText) > 65_535)) {
+    throw new UsageError(`--metrics-port must be a port number (0 = off), got "${portText}"`);
+  }
+  return {
+    config: values.config,
+    dryRun: values["dry-run"] === true,
+    once: values.once === true,
+    ...(portText === undefined ? {} : { metricsPort: Number(portText) }),
+  };
+}
+
+/**
+ * KEEPER_KEYSTORE: decrypts the encrypted JSON keystore (geth/ethers "v3" format, scrypt or pbkdf2) with
+ * KEEPER_KEYSTORE_PASSWORD or the first line of KEEPER_KEYSTORE_PASSWORD_FILE, and returns the environment with
+ * KEEPER_PRIVATE_KEY set to the key (in memory only). Without KEEPER_KEYSTORE the environment is returned as is.
+ * A hardware or remote signer (Ledger, a KMS, web3signer/clef) would plug in at the same seam: a viem `Account`
+ * whose signTransaction calls the device or service, given to the chain adapter instead of a local key.
+ */
+export async function keystoreEnv(env: Readonly<Record<string, string | undefined>>): Promise<Readonly<Record<string, string | undefined>>> {
+  const file = env.KEEPER_KEYSTORE?.trim();
+  if (file === undefined || file === "") return env;
+  if ((env.KEEPER_PRIVATE_KEY ?? "").trim() !== "") throw new ConfigError(["KEEPER_KEYSTORE and KEEPER_PRIVATE_KEY are both set: use one"]);
+  let password = env.KEEPER_KEYSTORE_PASSWORD;
+  const passwordFile = env.KEEPER_KEYSTORE_PASSWORD_FILE?.trim();
+  if (password === undefined && passwordFile !== undefined && passwordFile !== "") {
+    try {
+      password = readFileSync(passwordFile, "utf8").split(/\r?\n/)[0] ?? "";
+    } catch (e) {
+      throw new ConfigError([`KEEPER_KEYSTORE_PASSWORD_FILE: cannot read ${passwordFile}: ${(e as Error).message}`]);
+    }
+  }
+  if (password === undefined) throw new ConfigError(["KEEPER_KEYSTORE: set KEEPER_KEYSTORE_PASSWORD or KEEPER_KEYSTORE_PASSWORD_FILE"]);
+  let json: string;
+  try {
+    json = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError([`KEEPER_KEYSTORE: cannot read ${file}: ${(e as Error).message}`]);
+  }
+  const { Wallet } = await import("ethers");
+  try {
+    const wallet = await Wallet.fromEncryptedJson(json, password);
+    return { ...env, KEEPER_PRIVATE_KEY: wallet.privateKey };
+  } catch (e) {
+    throw new ConfigError([`KEEPER_KEYSTORE: cannot decrypt ${file}: ${(e as Error).message.split(" (")[0]}`]);
+  }
 }
 
 export type AdapterFactory = (config: KeeperConfig, logger: Logger) => Promise<ChainAdapter>;
@@ -90,7 +140,12 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
       stderr(USAGE);
       return 0;
     }
-    config = loadConfig(args.config, deps.env ?? process.env, { dryRun: args.dryRun, once: args.once });
+    const env = await keystoreEnv(deps.env ?? process.env);
+    config = loadConfig(args.config, env, {
+      dryRun: args.dryRun,
+      once: args.once,
+      ...(args.metricsPort === undefined ? {} : { metricsPort: args.metricsPort }),
+    });
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
       stderr(`keeper: ${e.message}`);
@@ -102,6 +157,20 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
 
   const logger = deps.logger ?? createLogger();
   const metrics = new KeeperMetrics();
+  metrics.initVaults(config.vaults);
+  // Before anything else: the node's chain id and the configured contracts' code. A dead node is retried by the
+  // loop; a wrong chain or addresses without code are configuration errors and stop the keeper here.
+  try {
+    const problem = startupProblem(config, await checkChain(config));
+    if (problem !== undefined) {
+      logger.fatal({ rpcUrl: config.rpcUrl }, problem);
+      stderr(`keeper: ${problem}`);
+      return 2;
+    }
+  } catch (e) {
+    if (!(e instanceof RpcUnavailable)) throw e;
+    logger.warn({ rpcUrl: config.rpcUrl, err: e.message }, "RPC unavailable at start: the node is down or unreachable; retrying");
+  }
   let server: MetricsServer | undefined;
   let adapter: ChainAdapter;
   try {
@@ -144,6 +213,31 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     },
   });
 
+  // While running: tell "no contract at <factory>" apart from a dead node (metric + /health + a log line when it
+  // changes), and track the wallet's gas balance for the low-balance alert.
+  const keeperAddress = config.secrets.privateKey !== undefined
+    ? (await import("viem/accounts")).privateKeyToAccount(config.secrets.privateKey).address
+    : config.keeperAddress;
+  let lastMissing = "";
+  const watch = async (): Promise<void> => {
+    try {
+      const check = await checkChain(config);
+      const missing = check.chainId === config.chainId ? describeMissing(check.missing) : `chain ${check.chainId} (config ${config.chainId})`;
+      metrics.setMissingContracts(check.chainId === config.chainId ? check.missing.length : 1, missing);
+      if (missing !== lastMissing) {
+        if (missing === "") logger.info("configured contracts found on the node");
+        else logger.error({ rpcUrl: config.rpcUrl }, `the node answers but there is no contract at ${missing} (chain restarted without a redeploy?)`);
+        lastMissing = missing;
+      }
+      if (keeperAddress !== undefined) metrics.setWalletBalance(await walletBalance(config.rpcUrl, keeperAddress));
+    } catch (e) {
+      if (!(e instanceof RpcUnavailable)) logger.debug({ err: (e as Error).message }, "chain watch failed");
+    }
+  };
+  await watch();
+  const watcher = setInterval(() => void watch(), Math.max(config.pollIntervalMs, 5_000));
+  watcher.unref();
+
   const controller = new AbortController();
   deps.signal?.addEventListener("abort", () => controller.abort(), { once: true });
   const stop = (sig: string) => {
@@ -162,6 +256,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     }
     return 0;
   } finally {
+    clearInterval(watcher);
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);
     await server?.close();

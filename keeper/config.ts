@@ -9,6 +9,9 @@
  *   KEEPER_RPC_URL       overrides `rpcUrl` (RPC URLs often embed an API key)
  *   KEEPER_DRY_RUN       "1" / "true" forces dry-run
  *   KEEPER_LOG_LEVEL     pino level (read by the logger)
+ *   KEEPER_METRICS_PORT  overrides `metricsPort` (0 = off); --metrics-port overrides both
+ *   KEEPER_KEYSTORE      an encrypted JSON keystore file instead of KEEPER_PRIVATE_KEY (keeper/cli.ts decrypts it
+ *                        with KEEPER_KEYSTORE_PASSWORD or the file named by KEEPER_KEYSTORE_PASSWORD_FILE)
  */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -85,8 +88,8 @@ const fileSchema = z
     dryRun: z.boolean().default(false),
     /** The keeper account to simulate as when no key is set (dry-run). */
     keeperAddress: address.optional(),
-    /** Metrics and health on 127.0.0.1:<port>; absent → disabled. Always loopback. */
-    metricsPort: z.number().int().min(1).max(65_535).optional(),
+    /** Metrics and health on 127.0.0.1:<port>; absent or 0 → disabled. Always loopback. */
+    metricsPort: z.number().int().min(0).max(65_535).optional(),
     backoff: z
       .object({
         initialMs: z.number().int().min(10).default(1_000),
@@ -160,6 +163,8 @@ export interface KeeperConfig {
 export interface CliOverrides {
   readonly dryRun?: boolean;
   readonly once?: boolean;
+  /** --metrics-port: wins over KEEPER_METRICS_PORT and the file; 0 = off. */
+  readonly metricsPort?: number;
 }
 
 const deploymentRecord = z.object({ address: address, linkedData: z.unknown().optional() }).passthrough();
@@ -251,9 +256,18 @@ export function parseConfig(
   } else if (!dryRun) {
     issues.push("KEEPER_PRIVATE_KEY: required unless dry-run (set it in the environment, never in the file)");
   }
+  // Metrics port: --metrics-port, else KEEPER_METRICS_PORT, else the file; 0 turns the endpoint off (e.g. a dry-run
+  // next to the live keeper).
+  let metricsPort: number | undefined = cli.metricsPort;
+  const envPort = env.KEEPER_METRICS_PORT?.trim();
+  if (metricsPort === undefined && envPort !== undefined && envPort !== "") {
+    if (/^\d+$/.test(envPort) && Number(envPort) <= 65_535) metricsPort = Number(envPort);
+    else issues.push("KEEPER_METRICS_PORT: must be a port number (0 = off)");
+  }
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const file = parsed.data;
   rpcUrl ??= file.rpcUrl;
+  metricsPort ??= file.metricsPort;
 
   const vaultOverrides: Record<string, Partial<StrategyConfig>> = {};
   for (const [k, v] of Object.entries(file.vaultOverrides)) vaultOverrides[k.toLowerCase()] = v;
@@ -275,7 +289,7 @@ export function parseConfig(
     dryRun,
     once: cli.once === true,
     ...(file.keeperAddress !== undefined && { keeperAddress: file.keeperAddress }),
-    ...(file.metricsPort !== undefined && { metricsPort: file.metricsPort }),
+    ...(metricsPort !== undefined && metricsPort !== 0 && { metricsPort }),
     backoff: file.backoff,
     strategy: file.strategy,
     vaultOverrides,

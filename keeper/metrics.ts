@@ -96,6 +96,8 @@ export interface HealthReport {
   /** {ms} epoch of the last iteration in which the RPC answered. */
   readonly lastOkTickAt?: number;
   readonly consecutiveRpcFailures: number;
+  /** Set when the node answers but configured contracts have no code: "no contract at factory 0x…". */
+  readonly problem?: string;
 }
 
 /** The keeper's metrics, named once here. */
@@ -104,6 +106,7 @@ export class KeeperMetrics {
   private lastOkTickAtMs: number | undefined;
   private rpcUp = false;
   private consecutiveRpcFailures = 0;
+  private missingContracts: string | undefined;
 
   constructor() {
     const r = this.registry;
@@ -118,6 +121,36 @@ export class KeeperMetrics {
     r.define("keeper_decisions_total", "counter", "Strategy decisions by vault, action and reason code.");
     r.define("keeper_rpc_up", "gauge", "1 when the last RPC call succeeded, else 0.");
     r.define("keeper_last_tick_timestamp_seconds", "gauge", "Unix time of the last loop iteration in which the RPC answered.");
+    r.define("keeper_up", "gauge", "1 while the keeper process runs (absent when it is down).");
+    r.define("keeper_contracts_missing", "gauge", "Configured contracts (factory, quoter, feed, vaults) with no code on the node: 0 when all are there.");
+    r.define("keeper_wallet_balance_wei", "gauge", "ETH balance of the keeper's signing account, in wei.");
+    r.define("keeper_rebalance_due", "gauge", "1 while the vault's last decision was to rebalance and it is not done, else 0.");
+    // Samples from the start: alerts on rate()/increase() need a zero before the first event.
+    r.set("keeper_up", {}, 1);
+    r.set("keeper_rpc_up", {}, 0);
+    r.set("keeper_contracts_missing", {}, 0);
+    r.inc("keeper_failures_total", { vault: "*", kind: "rpc" }, 0);
+  }
+
+  /** Zero samples for every per-vault counter of the configured vaults (vaults found later start at their first event). */
+  initVaults(vaults: readonly Address[]): void {
+    for (const vault of vaults) {
+      this.registry.inc("keeper_rebalances_total", { vault }, 0);
+      this.registry.inc("keeper_gas_spent_wei_total", { vault }, 0n);
+      this.registry.inc("keeper_gas_used_total", { vault }, 0n);
+      for (const kind of ["rpc", "reverted", "simulation", "error"]) this.registry.inc("keeper_failures_total", { vault, kind }, 0);
+      this.registry.set("keeper_rebalance_due", { vault }, 0);
+    }
+  }
+
+  /** Configured contracts without code ("factory 0x…, vault 0x…"), or none. */
+  setMissingContracts(count: number, description?: string): void {
+    this.registry.set("keeper_contracts_missing", {}, count);
+    this.missingContracts = count > 0 ? `no contract at ${description ?? `${count} configured address(es)`}` : undefined;
+  }
+
+  setWalletBalance(wei: bigint): void {
+    this.registry.set("keeper_wallet_balance_wei", {}, wei);
   }
 
   setDrift(vault: Address, maxDriftBps: number, sumDriftBps: number, navUsd?: number): void {
@@ -128,12 +161,14 @@ export class KeeperMetrics {
 
   recordDecision(vault: Address, action: string, reason: string): void {
     this.registry.inc("keeper_decisions_total", { vault, action, reason });
+    this.registry.set("keeper_rebalance_due", { vault }, action === "rebalance" ? 1 : 0);
   }
 
   /** A confirmed, successful rebalance (its gas is recorded with `recordGas`). */
   recordRebalance(vault: Address, timestampSeconds: number): void {
     this.registry.set("keeper_last_rebalance_timestamp_seconds", { vault }, timestampSeconds);
     this.registry.inc("keeper_rebalances_total", { vault });
+    this.registry.set("keeper_rebalance_due", { vault }, 0);
   }
 
   /** Gas paid by any mined transaction of ours, including reverted ones. */
@@ -161,9 +196,13 @@ export class KeeperMetrics {
 
   /** ok: the RPC answered within `maxAgeMs`; starting: never answered yet; degraded otherwise. */
   health(nowMs: number, maxAgeMs: number): HealthReport {
-    const base = { rpcUp: this.rpcUp, consecutiveRpcFailures: this.consecutiveRpcFailures };
-    if (this.lastOkTickAtMs === undefined) return { status: "starting", ...base };
-    const status = this.rpcUp && nowMs - this.lastOkTickAtMs <= maxAgeMs ? "ok" : "degraded";
+    const base = {
+      rpcUp: this.rpcUp,
+      consecutiveRpcFailures: this.consecutiveRpcFailures,
+      ...(this.missingContracts === undefined ? {} : { problem: this.missingContracts }),
+    };
+    if (this.lastOkTickAtMs === undefined) return { status: this.missingContracts === undefined ? "starting" : "degraded", ...base };
+    const status = this.rpcUp && this.missingContracts === undefined && nowMs - this.lastOkTickAtMs <= maxAgeMs ? "ok" : "degraded";
     return { status, lastOkTickAt: this.lastOkTickAtMs, ...base };
   }
 
