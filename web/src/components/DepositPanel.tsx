@@ -61,7 +61,7 @@ export function DepositPanel({ status }: { status: VaultStatus }) {
   const q = quote.data !== undefined && quote.data.assets === assets ? quote.data : undefined;
   const plan = q !== undefined && slippage.value !== undefined ? planDeposit(q, slippage.value) : undefined;
   const ws = walletState.data;
-  const blocker = ws === undefined || amount.value === undefined ? undefined : depositBlocker({ assets: amount.value, balance: ws.usdt, minDeposit: status.minDeposit });
+  const blocker = ws === undefined || amount.value === undefined ? undefined : depositBlocker({ assets: amount.value, balance: ws.usdt });
   const approval = ws === undefined || amount.value === undefined ? undefined : approvalNeeded(ws.allowance, amount.value);
 
   const canSend = wallet !== undefined && address !== undefined && !wrongChain && closed === undefined && blocker === undefined && plan !== undefined && amount.value === assets && deadlineOk && !busy;
@@ -176,7 +176,7 @@ export function DepositPanel({ status }: { status: VaultStatus }) {
                         <th scope="row">{l.symbol}</th>
                         <td>{fmtUnits(l.amountIn, 6, 2)}</td>
                         <td>{fmtUnits(l.amountOut, l.decimals, 6)}</td>
-                        <td data-testid={`impact-${l.symbol}`}>{l.impactBps.toFixed(2)} %</td>
+                        <td data-testid={`impact-${l.symbol}`}>{pct(l.impactBps)}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -13,17 +13,23 @@ export interface Eip1193 {
 /** Forwards JSON-RPC to `rpcUrl`, answering account requests with `account`. */
 export function devWalletProvider(rpcUrl: string, account: Address): Eip1193 {
   let id = 0;
+  // Connected only once the user asked (remembered across reloads), so the app opens read-only.
+  const KEY = "indexVault.devWallet.connected";
+  const connected = (): boolean => window.localStorage.getItem(KEY) === "1";
   const listeners = new Map<string, Set<Listener>>();
   return {
     async request({ method, params }) {
       switch (method) {
         case "eth_requestAccounts":
-        case "eth_accounts":
+          window.localStorage.setItem(KEY, "1");
           return [account];
+        case "eth_accounts":
+          return connected() ? [account] : [];
         case "wallet_requestPermissions":
         case "wallet_getPermissions":
           return [{ parentCapability: "eth_accounts" }];
         case "wallet_revokePermissions":
+          window.localStorage.removeItem(KEY);
           return null;
         case "wallet_switchEthereumChain":
           return null;

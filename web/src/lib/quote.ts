@@ -36,7 +36,7 @@ export function parseSlippage(text: string): number {
 export interface DepositPlan {
   /** {share} sent as minShares: the quoted shares less the tolerance, never below the vault's own floor. */
   minShares: bigint;
-  /** {bps} the worst leg's price impact (pool fee included). */
+  /** {bps} the worst leg's price impact against Chainlink, pool fee included (fractional: the client's Leg.impactBps). */
   worstImpactBps: number;
   /** {USDT units} Chainlink value the quotes expect to buy. */
   expectedValue: bigint;
@@ -47,7 +47,7 @@ export function planDeposit(quote: Pick<DepositQuote, "expectedShares" | "previe
   const fromQuote = withSlippage(quote.expectedShares, slippageBps);
   // previewDeposit assumes every swap at its worst allowed price: the vault itself never mints fewer.
   const minShares = fromQuote > quote.previewShares ? fromQuote : quote.previewShares;
-  const worstImpactBps = quote.legs.reduce((m, l) => Math.max(m, Math.round(l.impactBps * 100)), 0);
+  const worstImpactBps = quote.legs.reduce((m, l) => Math.max(m, l.impactBps), 0);
   return { minShares, worstImpactBps, expectedValue: quote.legs.reduce((s, l) => s + l.valueOut, 0n) };
 }
 
@@ -71,11 +71,13 @@ export function sharesValue(shares: bigint, navPerShare: bigint): bigint {
   return (shares * navPerShare) / 10n ** 18n;
 }
 
-/** Why a deposit cannot start yet, from the wallet's balance (allowance is the approve step's job). */
-export function depositBlocker(args: { assets: bigint; balance: bigint; minDeposit: bigint }): string | undefined {
+/**
+ * Why a deposit cannot start yet, from the wallet's balance (allowance is the approve step's job; the vault's own
+ * rules, such as its minimum deposit, are checked by the vault in the dry run and explained from its custom error).
+ */
+export function depositBlocker(args: { assets: bigint; balance: bigint }): string | undefined {
   if (args.assets === 0n) return "Enter an amount.";
   if (args.balance < args.assets) return `Your balance is too low: you hold ${fmt6(args.balance)} USDT and the deposit needs ${fmt6(args.assets)} USDT.`;
-  if (args.assets < args.minDeposit) return `The vault's minimum deposit is ${fmt6(args.minDeposit)} USDT.`;
   return undefined;
 }
 
