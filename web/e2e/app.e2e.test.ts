@@ -32,6 +32,8 @@ const CHROMIUM_ARGS = [
 const USER = 7;
 /** anvil account that makes some history before the browser opens. */
 const OTHER = 8;
+/** anvil account offered as the local development wallet. */
+const DEV = 6;
 const UI_TIMEOUT = 20_000;
 
 const local = useLocalChain();
@@ -127,7 +129,7 @@ beforeAll(async () => {
   }
   await chain.mintTo(market.usdt, user, 5_000_000_000n);
 
-  app = await serveApp({ rpcUrl: chain.rpcUrl, chainId: chain.chain.id, factory: deployed.deployments.records.get("IndexFactory")!.address, quoter: market.quoterV2 });
+  app = await serveApp({ rpcUrl: chain.rpcUrl, chainId: chain.chain.id, factory: deployed.deployments.records.get("IndexFactory")!.address, quoter: market.quoterV2, devWallet: chain.accounts[DEV]!.address });
   mkdirSync(shots, { recursive: true });
   mkdirSync(join(repoRoot(), "cache", "web-e2e"), { recursive: true });
   profileDir = mkdtempSync(join(repoRoot(), "cache", "web-e2e", "profile-"));
@@ -283,6 +285,7 @@ describe("web app in Chromium", () => {
     await page.getByRole("button", { name: "Max" }).click();
     await expect.poll(() => testId("in-kind-preview").textContent()).toContain("WBTC");
     expect(await page.getByRole("button", { name: "Redeem to USDT" }).isDisabled()).toBe(true);
+    expect(await testId("min-assets").count()).toBe(0); // no USDT bound offered while the path is closed
     await shot("04-redeem-paused");
     await page.getByRole("button", { name: "Redeem in kind" }).click();
     await expect.poll(() => testId("inkind-receipt").count(), { timeout: 45_000 }).toBe(1);
@@ -297,6 +300,13 @@ describe("web app in Chromium", () => {
     await expect.poll(() => testId("position-shares").textContent()).toBe("0");
     await expect.poll(() => page.locator("[data-testid=activity] tbody tr").count()).toBe(3);
     await shot("05-position");
+  });
+
+  it("test_devWallet_isClearlyMarked", async () => {
+    await page.getByRole("button", { name: "Disconnect" }).click();
+    await page.getByRole("button", { name: "Connect local development wallet" }).click();
+    await expect.poll(() => testId("account").textContent()).toBe(short(local.chain.accounts[DEV]!.address));
+    expect(await page.getByText("LOCAL DEV WALLET").isVisible()).toBe(true);
   });
 
   it("test_phoneWidth_noSidewaysScroll", async () => {

@@ -56,7 +56,7 @@ export function RedeemPanel({ status }: { status: VaultStatus }) {
   const tooMany = ws !== undefined && shares !== undefined && shares > ws.shares;
 
   const quote = useQuery({
-    queryKey: ["quote-redeem", status.vault, debounced.toString(), status.blockNumber.toString()],
+    queryKey: ["quote-redeem", status.vault, debounced.toString(), status.blockNumber.toString(), closed ?? "open"],
     enabled: debounced > 0n && !tooMany,
     placeholderData: (prev) => prev,
     queryFn: async () => {
@@ -70,7 +70,7 @@ export function RedeemPanel({ status }: { status: VaultStatus }) {
     },
   });
   const q = quote.data !== undefined && quote.data.shares === shares ? quote.data : undefined;
-  const minAssets = q?.usdt !== undefined && slippageBps !== undefined ? planRedeem(q.usdt, slippageBps) : undefined;
+  const minAssets = q?.usdt !== undefined && closed === undefined && slippageBps !== undefined ? planRedeem(q.usdt, slippageBps) : undefined;
   const ready = wallet !== undefined && address !== undefined && !wrongChain && shares !== undefined && shares > 0n && !tooMany && !busy;
 
   async function runUsdt(): Promise<void> {
@@ -158,7 +158,7 @@ export function RedeemPanel({ status }: { status: VaultStatus }) {
       {q !== undefined ? (
         <div className="quote" data-testid="redeem-quote">
           <dl className="kv">
-            {q.usdt !== undefined && minAssets !== undefined ? (
+            {q.usdt !== undefined && minAssets !== undefined && closed === undefined ? (
               <>
                 <dt>You receive at least</dt>
                 <dd data-testid="min-assets">{usd(minAssets)}</dd>
