@@ -107,6 +107,8 @@ async function shot(name: string): Promise<void> {
 }
 
 const testId = (id: string) => page.getByTestId(id);
+/** expect.poll with the UI's patience (vitest's default is 1 s; a loaded 2-core machine needs more). */
+const poll = <T,>(fn: () => Promise<T>, options: { timeout?: number } = {}) => expect.poll(fn, { timeout: options.timeout ?? UI_TIMEOUT, interval: 100 });
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
@@ -155,10 +157,10 @@ describe("web app in Chromium", () => {
   it("test_list_showsEveryFactoryVaultWithOnChainNumbers", async () => {
     await page.goto(app.url);
     const rows = page.locator("[data-testid=index-list] tbody tr");
-    await expect.poll(() => rows.count(), { timeout: UI_TIMEOUT }).toBe(3);
+    await poll(() => rows.count(), { timeout: UI_TIMEOUT }).toBe(3);
     const status = await readVaultStatus(local.chain.publicClient, vault);
     const row = page.locator(`tr[data-vault="${vault}"]`);
-    await expect.poll(() => row.textContent()).toContain(status.name);
+    await poll(() => row.textContent()).toContain(status.name);
     const text = (await row.textContent()) ?? "";
     expect(text).toContain(usd(status.navPerShare, 4));
     expect(text).toContain(level(status.indexLevel));
@@ -166,20 +168,20 @@ describe("web app in Chromium", () => {
     expect(text).toContain("WBTC, WETH");
     expect(text.toLowerCase()).toContain("open");
     // Read-only: no account is connected and the wallet offers to connect.
-    await expect.poll(() => page.getByRole("button", { name: "Connect Browser wallet" }).isVisible()).toBe(true);
+    await poll(() => page.getByRole("button", { name: "Connect Browser wallet" }).isVisible()).toBe(true);
     await shot("01-indexes");
   });
 
   it("test_indexPage_basketChartRebalanceFeesRoles", async () => {
     await page.getByRole("link", { name: "BTC/ETH Index" }).click();
-    await expect.poll(() => testId("nav-per-share").textContent()).not.toBeNull();
+    await poll(() => testId("nav-per-share").textContent()).not.toBeNull();
     const status = await readVaultStatus(local.chain.publicClient, vault);
     expect(await testId("nav-per-share").textContent()).toBe(usd(status.navPerShare, 4));
     expect(await testId("index-level").textContent()).toBe(level(status.indexLevel));
     const basket = (await testId("basket").textContent()) ?? "";
     for (const c of status.constituents) expect(basket).toContain(c.symbol);
     expect(basket).toContain("USDT → ");
-    await expect.poll(() => page.locator("figure.chart svg").count()).toBe(2);
+    await poll(() => page.locator("figure.chart svg").count()).toBe(2);
     expect(await page.getByRole("meter").count()).toBe(status.constituents.length);
     expect(await testId("fees").textContent()).toContain("guardian");
     expect(await testId("rebalance").textContent()).toContain(`${pct(status.rebalance!.thresholdBps)} largest drift`);
@@ -191,20 +193,20 @@ describe("web app in Chromium", () => {
   it("test_wrongChain_thenSwitch", async () => {
     await page.evaluate(() => (window as unknown as { __e2eWallet: { setChain(c: string): void } }).__e2eWallet.setChain("0x1"));
     await page.getByRole("button", { name: "Connect Browser wallet" }).click();
-    await expect.poll(() => testId("account").textContent()).toBe(short(user));
-    await expect.poll(() => testId("wrong-chain").textContent()).toContain("Wrong network: your wallet is on chain 1");
+    await poll(() => testId("account").textContent()).toBe(short(user));
+    await poll(() => testId("wrong-chain").textContent()).toContain("Wrong network: your wallet is on chain 1");
     expect(await page.getByRole("button", { name: "Switch network to deposit" }).isDisabled()).toBe(true);
     await page.getByRole("button", { name: "Switch network", exact: true }).click();
-    await expect.poll(() => testId("wrong-chain").count()).toBe(0);
+    await poll(() => testId("wrong-chain").count()).toBe(0);
   });
 
   it("test_quote_matchesTheClientsQuoteAndTooLittleBalanceIsSaid", async () => {
     const amount = page.getByLabel("Deposit amount (USDT)");
     await amount.fill("9000");
-    await expect.poll(() => testId("deposit-blocker").textContent()).toBe("Your balance is too low: you hold 5,000 USDT and the deposit needs 9,000 USDT.");
+    await poll(() => testId("deposit-blocker").textContent()).toBe("Your balance is too low: you hold 5,000 USDT and the deposit needs 9,000 USDT.");
     await amount.fill("1000");
-    await expect.poll(() => testId("deposit-blocker").count()).toBe(0);
-    await expect.poll(() => testId("min-shares").textContent()).toMatch(/shares$/);
+    await poll(() => testId("deposit-blocker").count()).toBe(0);
+    await poll(() => testId("min-shares").textContent()).toMatch(/shares$/);
     const status = await readVaultStatus(local.chain.publicClient, vault);
     const q = await quoteDeposit(local.chain.publicClient, status, local.chain.market.quoterV2, 1_000_000_000n);
     expect(await testId("expected-shares").textContent()).toBe(`${fmtUnits(q.expectedShares, 18, 4)} shares`);
@@ -224,7 +226,7 @@ describe("web app in Chromium", () => {
   it("test_rejectedSignature_isSaidAndNothingIsSent", async () => {
     await page.evaluate(() => ((window as unknown as { __e2eWallet: { state: { rejectNext: boolean } } }).__e2eWallet.state.rejectNext = true));
     await page.getByRole("button", { name: "Approve and deposit" }).click();
-    await expect.poll(() => testId("deposit-error").textContent()).toBe("You rejected the request in your wallet: nothing was sent.");
+    await poll(() => testId("deposit-error").textContent()).toBe("You rejected the request in your wallet: nothing was sent.");
     expect(await page.locator("[data-step=approve]").getAttribute("data-state")).toBe("failed");
     const allowance = await local.chain.publicClient.readContract({ address: local.chain.market.usdt, abi: erc20Abi, functionName: "allowance", args: [user, vault] });
     expect(allowance).toBe(0n);
@@ -232,19 +234,19 @@ describe("web app in Chromium", () => {
 
   it("test_vaultRefusal_isDecodedInPlainWords", async () => {
     await page.getByLabel("Deposit amount (USDT)").fill("5");
-    await expect.poll(() => testId("min-shares").textContent()).toMatch(/shares$/);
-    await expect.poll(() => page.getByRole("button", { name: "Approve and deposit" }).isEnabled()).toBe(true);
+    await poll(() => testId("min-shares").textContent()).toMatch(/shares$/);
+    await poll(() => page.getByRole("button", { name: "Approve and deposit" }).isEnabled()).toBe(true);
     await page.getByRole("button", { name: "Approve and deposit" }).click();
-    await expect.poll(() => testId("deposit-error").textContent()).toBe("Deposit of 5 USDT is below the vault's minimum of 10 USDT.");
+    await poll(() => testId("deposit-error").textContent()).toBe("Deposit of 5 USDT is below the vault's minimum of 10 USDT.");
     expect(await page.locator("[data-step=check]").getAttribute("data-state")).toBe("failed");
   });
 
   it("test_approveAndDeposit_receiptMatchesTheChain", async () => {
     await page.getByLabel("Deposit amount (USDT)").fill("1000");
-    await expect.poll(() => testId("min-shares").textContent()).toMatch(/shares$/);
-    await expect.poll(() => page.getByRole("button", { name: "Approve and deposit" }).isEnabled()).toBe(true);
+    await poll(() => testId("min-shares").textContent()).toMatch(/shares$/);
+    await poll(() => page.getByRole("button", { name: "Approve and deposit" }).isEnabled()).toBe(true);
     await page.getByRole("button", { name: "Approve and deposit" }).click();
-    await expect.poll(() => testId("deposit-receipt").count(), { timeout: 45_000 }).toBe(1);
+    await poll(() => testId("deposit-receipt").count(), { timeout: 45_000 }).toBe(1);
     for (const step of ["check", "approve", "deposit"]) expect(await page.locator(`[data-step=${step}]`).getAttribute("data-state")).toBe("done");
     const hash = ((await testId("receipt-hash").textContent()) ?? "").split(" ")[0] as Hash;
     const receipt = await local.chain.publicClient.getTransactionReceipt({ hash });
@@ -255,8 +257,8 @@ describe("web app in Chromium", () => {
     expect(await testId("receipt-value").textContent()).toBe(`${fmtUnits(event!.args.valueIn, 6, 6)} USDT`);
     const balance = await local.chain.publicClient.readContract({ address: vault, abi: indexVaultAbi, functionName: "balanceOf", args: [user] });
     expect(balance).toBe(event!.args.shares);
-    await expect.poll(() => testId("position-shares").textContent()).toBe(fmtUnits(balance, 18, 6));
-    await expect.poll(() => page.locator("[data-testid=activity] tbody tr").count()).toBe(1);
+    await poll(() => testId("position-shares").textContent()).toBe(fmtUnits(balance, 18, 6));
+    await poll(() => page.locator("[data-testid=activity] tbody tr").count()).toBe(1);
     // The exact approval was used up.
     const allowance = await local.chain.publicClient.readContract({ address: local.chain.market.usdt, abi: erc20Abi, functionName: "allowance", args: [user, vault] });
     expect(allowance).toBe(0n);
@@ -267,28 +269,28 @@ describe("web app in Chromium", () => {
     const before = await local.chain.publicClient.readContract({ address: vault, abi: indexVaultAbi, functionName: "balanceOf", args: [user] });
     const half = before / 2n;
     await page.getByLabel("Shares to redeem").fill(fmtUnits(half, 18, 18).replace(/,/g, ""));
-    await expect.poll(() => testId("min-assets").textContent()).toMatch(/^\$/);
+    await poll(() => testId("min-assets").textContent()).toMatch(/^\$/);
     await page.getByRole("button", { name: "Redeem to USDT" }).click();
-    await expect.poll(() => testId("redeem-receipt").count(), { timeout: 45_000 }).toBe(1);
+    await poll(() => testId("redeem-receipt").count(), { timeout: 45_000 }).toBe(1);
     const events = await local.chain.publicClient.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "Redeemed", args: { owner: user }, fromBlock: 0n });
     expect(events).toHaveLength(1);
     expect(events[0]!.args.shares).toBe(half);
     expect(await testId("redeem-receipt-assets").textContent()).toBe(`${fmtUnits(events[0]!.args.assets!, 6, 6)} USDT`);
-    await expect.poll(() => testId("position-shares").textContent()).toBe(fmtUnits(before - half, 18, 6));
+    await poll(() => testId("position-shares").textContent()).toBe(fmtUnits(before - half, 18, 6));
   });
 
   it("test_redeemInKind_whileUsdtRedeemsArePaused", async () => {
     const guardian = local.chain.walletClients[0]!;
     const hash = await guardian.writeContract({ address: vault, abi: indexVaultAbi, functionName: "pause", args: [4] });
     await local.chain.publicClient.waitForTransactionReceipt({ hash });
-    await expect.poll(() => testId("redeem-closed").textContent(), { timeout: UI_TIMEOUT }).toContain("USDT redemptions are paused by the vault's guardian.");
+    await poll(() => testId("redeem-closed").textContent(), { timeout: UI_TIMEOUT }).toContain("USDT redemptions are paused by the vault's guardian.");
     await page.getByRole("button", { name: "Max" }).click();
-    await expect.poll(() => testId("in-kind-preview").textContent()).toContain("WBTC");
+    await poll(() => testId("in-kind-preview").textContent()).toContain("WBTC");
     expect(await page.getByRole("button", { name: "Redeem to USDT" }).isDisabled()).toBe(true);
     expect(await testId("min-assets").count()).toBe(0); // no USDT bound offered while the path is closed
     await shot("04-redeem-paused");
     await page.getByRole("button", { name: "Redeem in kind" }).click();
-    await expect.poll(() => testId("inkind-receipt").count(), { timeout: 45_000 }).toBe(1);
+    await poll(() => testId("inkind-receipt").count(), { timeout: 45_000 }).toBe(1);
     const [event] = await local.chain.publicClient.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "RedeemedInKind", args: { owner: user }, fromBlock: 0n });
     const status = await readVaultStatus(local.chain.publicClient, vault);
     const expected = status.constituents
@@ -297,22 +299,22 @@ describe("web app in Chromium", () => {
       .map((x) => `${fmtUnits(x.a, x.c.decimals, x.c.decimals)} ${x.c.symbol}`);
     const shown = (await testId("inkind-receipt-amounts").textContent()) ?? "";
     for (const part of expected) expect(shown).toContain(part);
-    await expect.poll(() => testId("position-shares").textContent()).toBe("0");
-    await expect.poll(() => page.locator("[data-testid=activity] tbody tr").count()).toBe(3);
+    await poll(() => testId("position-shares").textContent()).toBe("0");
+    await poll(() => page.locator("[data-testid=activity] tbody tr").count()).toBe(3);
     await shot("05-position");
   });
 
   it("test_devWallet_isClearlyMarked", async () => {
     await page.getByRole("button", { name: "Disconnect" }).click();
     await page.getByRole("button", { name: "Connect local development wallet" }).click();
-    await expect.poll(() => testId("account").textContent()).toBe(short(local.chain.accounts[DEV]!.address));
+    await poll(() => testId("account").textContent()).toBe(short(local.chain.accounts[DEV]!.address));
     expect(await page.getByText("LOCAL DEV WALLET").isVisible()).toBe(true);
   });
 
   it("test_phoneWidth_noSidewaysScroll", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
-    await expect.poll(() => testId("nav-per-share").count()).toBe(1);
+    await poll(() => testId("nav-per-share").count()).toBe(1);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot("06-index-phone");

@@ -123,7 +123,7 @@ function Basket({ details }: { details: VaultDetails }) {
                   <td className={stale ? "stale" : ""}>
                     {feed === undefined || feed.updatedAt === 0n ? "?" : `${age(feed.updatedAt, s.timestamp)}${stale ? " (stale)" : ""}`}
                   </td>
-                  <td className="small">{route(details.routeSymbols[i] ?? [], c.fees)}</td>
+                  <td className="small route">{route(details.routeSymbols[i] ?? [], c.fees)}</td>
                 </tr>
               );
             })}
