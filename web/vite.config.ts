@@ -11,6 +11,8 @@ const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 export default defineConfig({
   root: webRoot,
   base: "./",
+  // Pre-bundled dependencies go to the repository's cache/, not web/node_modules.
+  cacheDir: fileURLToPath(new URL("../cache/vite", import.meta.url)),
   plugins: [react()],
   server: { host: "127.0.0.1", fs: { allow: [repoRoot] } },
   build: { outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 4096 },

@@ -39,8 +39,8 @@ async function main(): Promise<void> {
   try {
     console.log(`▶ anvil at ${anvil.rpcUrl}: deploying the market, the protocol and three indexes, then making some history (about a minute)…`);
     const deploymentsDir = join(scratch, "deployments");
-    await runDemo({ rpcUrl: anvil.rpcUrl, short: true, deploymentsDir, outDir: join(scratch, "out"), compile: false }, (line) => {
-      if (/^\s*(▶|✔)|Step \d/.test(line)) console.log(`  ${line.trim()}`);
+    await runDemo({ rpcUrl: anvil.rpcUrl, short: true, deploymentsDir, outDir: join(scratch, "out"), compile: false }, (text) => {
+      for (const line of text.split("\n")) if (/^\s*(▶|✔|Step \d)/.test(line)) console.log(`  ${line.trim()}`);
     });
     const deployments = readDeployments(join(deploymentsDir, "localhost"));
     const factory = deployments.records.get("IndexFactory")?.address;

@@ -87,13 +87,12 @@ function Basket({ details }: { details: VaultDetails }) {
         <table data-testid="basket">
           <thead>
             <tr>
-              <th scope="col">Token</th>
+              <th scope="col">Token and route</th>
               <th scope="col">Target</th>
               <th scope="col">Current</th>
               <th scope="col">Drift{threshold > 0n ? ` (threshold ${pct(threshold)})` : ""}</th>
               <th scope="col">Chainlink price</th>
               <th scope="col">Price age</th>
-              <th scope="col">Route</th>
             </tr>
           </thead>
           <tbody>
@@ -103,7 +102,10 @@ function Basket({ details }: { details: VaultDetails }) {
               const frac = driftFraction(c.deviationBps, threshold);
               return (
                 <tr key={c.token}>
-                  <th scope="row">{c.symbol}</th>
+                  <th scope="row">
+                    {c.symbol}
+                    <div className="small muted route">{route(details.routeSymbols[i] ?? [], c.fees)}</div>
+                  </th>
                   <td>{pct(c.targetBps)}</td>
                   <td>{pct(c.weightBps)}</td>
                   <td>
@@ -123,7 +125,6 @@ function Basket({ details }: { details: VaultDetails }) {
                   <td className={stale ? "stale" : ""}>
                     {feed === undefined || feed.updatedAt === 0n ? "?" : `${age(feed.updatedAt, s.timestamp)}${stale ? " (stale)" : ""}`}
                   </td>
-                  <td className="small route">{route(details.routeSymbols[i] ?? [], c.fees)}</td>
                 </tr>
               );
             })}
@@ -133,7 +134,6 @@ function Basket({ details }: { details: VaultDetails }) {
               <td>{pct(s.idleWeightBps)}</td>
               <td />
               <td>{s.usdtPriceD18 === 0n ? "?" : price18(s.usdtPriceD18)}</td>
-              <td />
               <td />
             </tr>
           </tbody>
@@ -166,7 +166,14 @@ function RebalanceAndRoles({ details }: { details: VaultDetails }) {
             <dt>Threshold</dt>
             <dd>{pct(r.thresholdBps)} largest drift</dd>
             <dt>Keeper window</dt>
-            <dd>{cooldownLeft > 0n ? `cooldown, ends in ${age(s.timestamp, r.cooldownEndsAt)}` : "open"}</dd>
+            <dd>
+              {cooldownLeft > 0n ? `cooldown, ends in ${age(s.timestamp, r.cooldownEndsAt)}` : "open"}
+              {details.permissionlessAt > 0n
+                ? details.permissionlessAt > s.timestamp
+                  ? `; the keeper has it, anyone may rebalance in ${age(s.timestamp, details.permissionlessAt)}`
+                  : "; anyone may rebalance now (the keeper missed its window)"
+                : ""}
+            </dd>
             <dt>Last rebalance</dt>
             <dd data-testid="last-rebalance">
               {last === undefined || summary === undefined

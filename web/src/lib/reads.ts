@@ -17,6 +17,8 @@ export interface VaultDetails {
   feeds: FeedInfo[];
   /** Symbol of each token on each constituent's route. */
   routeSymbols: string[][];
+  /** {s} from when anyone may rebalance (drift flagged and the keeper's grace period over); 0: not flagged. */
+  permissionlessAt: bigint;
 }
 
 /** The vault's status plus what the index page shows beside it. */
@@ -45,7 +47,12 @@ export async function readVaultDetails(client: AnyPublicClient, vault: Address):
     return s;
   };
   const routeSymbols = await Promise.all(status.constituents.map((c) => Promise.all(c.path.map(symbolOf))));
-  return { status, feeds, routeSymbols };
+  let permissionlessAt = 0n;
+  if (rebalancerAbi !== undefined && status.rebalance !== undefined) {
+    const r = (await client.readContract({ address: vault, abi: rebalancerAbi, functionName: "rebalanceStatus" }).catch(() => undefined)) as { permissionlessAt: bigint } | undefined;
+    permissionlessAt = r?.permissionlessAt ?? 0n;
+  }
+  return { status, feeds, routeSymbols, permissionlessAt };
 }
 
 export const ROLE_NAMES: Record<Hash, string> = {
