@@ -1,6 +1,6 @@
 // vitest: TypeScript suites (infra in test/ts/, the keeper's beside its code). The global setup deploys the
 // local market once on anvil and shares its state; each suite that needs a chain starts its own anvil from
-// that state (sdk/testing.ts), so suites run in parallel and never see each other's transactions.
+// that state (sdk/local/testing.ts), so suites run in parallel and never see each other's transactions.
 // LOCAL_RPC_URL=<url> runs against an existing node instead: suites then share it, one file at a time.
 import { defineConfig } from "vitest/config";
 

@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../sdk/paths";
+import { repoRoot } from "../sdk/local/paths";
 import type { BenchEnv } from "./lib/env";
 import { startForkBenchEnv } from "./lib/forkEnv";
 import { startLocalBenchEnv } from "./lib/localEnv";

@@ -6,7 +6,7 @@
 // Options: --sizes 1,2,5 (default 1,2,5,10,20), --no-slippage, --out <dir>, --no-build.
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { repoRoot } from "../sdk/paths";
+import { repoRoot } from "../sdk/local/paths";
 import { forkSkipReason } from "./lib/forkConfig";
 
 function build(): void {

@@ -2,7 +2,7 @@
 // block. Without FORK_URL it says so and exits 0 (the fork tests also skip themselves under a plain `forge test`).
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { repoRoot } from "../sdk/paths";
+import { repoRoot } from "../sdk/local/paths";
 import { forkSkipReason } from "./lib/forkConfig";
 
 const skip = forkSkipReason();

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getAddress, type Address } from "viem";
-import { parseLocalMarket, type LocalMarket } from "../sdk/localMarket";
+import { parseLocalMarket, type LocalMarket } from "../sdk/local/localMarket";
 
 export interface DeploymentRecord {
   name: string;

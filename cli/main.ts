@@ -4,13 +4,13 @@ import { parseArgs } from "node:util";
 import { createPublicClient, createWalletClient, getAddress, http, isAddress, type Address, type Chain } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry, mainnet } from "viem/chains";
-import { ANVIL_ACCOUNT_COUNT, devAccounts } from "../sdk/accounts";
-import { repoRoot } from "../sdk/paths";
+import { ANVIL_ACCOUNT_COUNT, devAccounts } from "../sdk/local/accounts";
+import { repoRoot } from "../sdk/local/paths";
 import { defaultDeploymentsDir, readDeployments, type Deployments } from "./deployments";
-import { explainError } from "./errors";
 import { fmtBps, fmtUnits, fmtUsdt, keyValues, parseAmount, shortAddress, table, toJson } from "./format";
 import { progressLine } from "./progress";
 import {
+  explainError,
   deposit,
   listVaults,
   quoteDeposit,
@@ -24,7 +24,7 @@ import {
   type Leg,
   type VaultStatus,
   type Wallet,
-} from "./vault";
+} from "../sdk/client";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -148,8 +148,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       return 2;
     }
     const explained = explainError(error);
-    if (options.json) io.stdout(`${toJson({ ok: false, error: explained })}\n`);
-    io.stderr(`error: ${explained.message}${explained.name === undefined ? "" : ` [${explained.name}]`}\n`);
+    if (options.json) io.stdout(`${toJson({ ok: false, error: { name: explained.errorName, message: explained.message, args: explained.args, data: explained.data } })}\n`);
+    io.stderr(`error: ${explained.message}${explained.errorName === undefined ? "" : ` [${explained.errorName}]`}\n`);
     return 1;
   }
 }

@@ -1,6 +1,6 @@
 // A progress line on stderr while transactions confirm: a spinner on a terminal, one line per event otherwise.
 import type { Hash, TransactionReceipt } from "viem";
-import type { Progress } from "./vault";
+import type { Progress } from "../sdk/client";
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 

@@ -4,8 +4,8 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LocalChain } from "../sdk/localChain";
-import { repoRoot } from "../sdk/paths";
+import type { LocalChain } from "../sdk/local/localChain";
+import { repoRoot } from "../sdk/local/paths";
 import { readDeployments, type Deployments } from "./deployments";
 
 export interface DeployedProtocol {

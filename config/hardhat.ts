@@ -1,19 +1,19 @@
 // Helpers for the hardhat-deploy scripts in deploy/. Hardhat loads those (and this file) through ts-node as
 // CommonJS (tsconfig.json "ts-node"), while sdk/ is ESM: the local market is deployed by a tsx child process
-// running exactly the code the tests use (sdk/localMarket.ts → script/DeployLocalMarket.s.sol).
+// running exactly the code the tests use (sdk/local/localMarket.ts → script/DeployLocalMarket.s.sol).
 // Not imported by ESM code (it relies on `require` and `__filename`).
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import type { HardhatRuntimeEnvironment, HttpNetworkConfig } from "hardhat/types";
 import { getAddress, type Address } from "viem";
-import type { LocalMarket } from "../sdk/localMarket";
+import type { LocalMarket } from "../sdk/local/localMarket";
 import { loadDeployConfig, parseLocalMarketJson, resolveMarket, type DeployConfig, type ResolvedMarket, type Role } from "./index";
 
 /** Name of the hardhat-deploy record holding the local market's address book (in `linkedData`). */
 export const LOCAL_MARKET_DEPLOYMENT = "LocalMarket";
 
 /**
- * Deploys the local market with the sdk (ESM) in a tsx child process — sdk/localMarket.ts running the fixture's
+ * Deploys the local market with the sdk (ESM) in a tsx child process — sdk/local/localMarket.ts running the fixture's
  * script/DeployLocalMarket.s.sol — and returns its validated address book. The broadcaster is `deployer`, whose
  * key is derived from anvil's dev mnemonic, or LOCAL_MARKET_PRIVATE_KEY.
  */
@@ -23,8 +23,8 @@ export async function deployLocalMarketWithSdk(
 ): Promise<LocalMarket> {
   const root = hre.config.paths.root;
   const script = `
-    const { devAccounts, privateKeyOf } = await import("./sdk/accounts.ts");
-    const { deployLocalMarket } = await import("./sdk/localMarket.ts");
+    const { devAccounts, privateKeyOf } = await import("./sdk/local/accounts.ts");
+    const { deployLocalMarket } = await import("./sdk/local/localMarket.ts");
     const wanted = process.env.LM_DEPLOYER.toLowerCase();
     const account = devAccounts().find((a) => a.address.toLowerCase() === wanted);
     const privateKey = process.env.LOCAL_MARKET_PRIVATE_KEY || (account && privateKeyOf(account));

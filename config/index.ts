@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getAddress, type Address } from "viem";
 import { z } from "zod";
-import type { LocalMarket } from "../sdk/localMarket";
+import type { LocalMarket } from "../sdk/local/localMarket";
 
 const address = z
   .string()
@@ -278,8 +278,8 @@ export function indexDeploymentName(index: Pick<IndexDefinition, "id">): string 
 
 /**
  * The local market's address book as saved in deployments (`LocalMarket.linkedData`). It was validated by the sdk's
- * zod schema (sdk/localMarket.ts) when written; this CommonJS-safe reader checks the fields the deploy scripts use.
- * ESM code should prefer `parseLocalMarket` from sdk/localMarket.ts.
+ * zod schema (sdk/local/localMarket.ts) when written; this CommonJS-safe reader checks the fields the deploy scripts use.
+ * ESM code should prefer `parseLocalMarket` from sdk/local/localMarket.ts.
  */
 export function parseLocalMarketJson(json: unknown): LocalMarket {
   const m = json as Partial<Record<keyof LocalMarket, unknown>> | null;

@@ -27,7 +27,6 @@ import {OracleLib} from "./libraries/OracleLib.sol";
 import {UniswapV3SwapLib} from "./libraries/UniswapV3SwapLib.sol";
 import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
 import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
-import {IIndexVaultRebalancer} from "./interfaces/IIndexVaultRebalancer.sol";
 
 /// @title IndexVault
 /// @notice An index fund as an ERC-4626 vault over USDT: deposits buy the basket on Uniswap V3, redemptions sell it,
@@ -420,9 +419,8 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         Snapshot memory s = _snapshot();
         (uint256 navBefore, uint256[] memory values) = _navCeilAndValues(s);
         uint256 net = assets - _fee(assets, _s().params.mintFeeBps);
-        uint256[] memory amountsIn = _allocation(net, values, s);
+        (uint256[] memory amountsIn, uint256 valueFloor) = _allocation(net, values, navBefore, s);
         uint256 keepBps = ConstantsLib.BPS - _s().params.maxSlippageBps;
-        uint256 valueFloor;
         for (uint256 i; i < amountsIn.length; ++i) {
             // The deposit accepts one unit of the token less than the floor (see `_buyBasket`): value it up.
             valueFloor += _sub0(_buyFloor(amountsIn[i], keepBps), _value(i, 1, s, Math.Rounding.Ceil));
@@ -590,7 +588,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         uint256 mintFee = _fee(received, _s().params.mintFeeBps); // {USDT units}
         if (mintFee != 0) _USDT.safeTransfer(_s().feeRecipient, mintFee);
 
-        uint256 valueIn = _buyBasket(_allocation(received - mintFee, values, s), s); // {USDT units}
+        uint256 valueIn = _invest(received - mintFee, values, navBefore, s); // {USDT units}
         shares = valueIn.mulDiv(supply + 10 ** _DECIMALS_OFFSET, navBefore + 1, Math.Rounding.Floor);
         if (shares == 0) revert IndexVault__ZeroShares(assets);
         if (shares < minShares) revert IndexVault__InsufficientShares(shares, minShares);
@@ -626,22 +624,59 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         emit Redeemed(msg.sender, receiver, owner, shares, proceeds, burnFee, assets);
     }
 
-    /// @notice How a deposit's net USDT is split across constituents: by target weight, the last leg taking the
-    ///         remainder so the split sums to exactly `net` (no USDT dust).
-    /// @dev Flow-aware: the most underweight constituents are filled first (water-filling against the post-deposit
-    ///      NAV, `RebalancePlanLib.splitDeposit`, computed by the rebalancer module as a pure call), so deposits shrink
-    ///      drift; it equals the target split when the basket is on target. What the depositor is owed does not
-    ///      depend on the split: shares are minted for the Chainlink value received.
-    /// @param net {USDT units} USDT to spend.
-    /// @return amountsIn {USDT units} Per constituent, summing to exactly `net`.
+    /// @notice How a deposit's net USDT is split: pro-rata to the vault's current holdings at the snapshot's prices,
+    ///         so the depositor buys the vault's own mix and its credited value carries the same oracle error as NAV.
+    /// @dev Why not by target or "most underweight first": shares are minted for the Chainlink value received, so a
+    ///      split that differs from the vault's mix turns any lag between a feed and its pool into a transfer from
+    ///      holders (≈ deposit × lag × (1 − weight) when the deposit buys one lagging constituent). Pro-rata, the
+    ///      depositor's gain is second order: with a_i = feed_i / pool_i, it is deposit × (E[a]·E[1/a] − 1) / (1 + ·)
+    ///      (weights = value weights), at most deposit × (r − 1)² / (4r) with r = max a / min a (Kantorovich), i.e.
+    ///      ≈ deposit × spread² / 4: 1 bp of the deposit at a 2 % spread, less than one pool fee. Drift is left to
+    ///      the rebalancer. The USDT share of NAV (idle USDT) stays in USDT, credited at face value; legs of at most one
+    ///      swap dust and the rounding remainder go to the largest leg. An empty basket (no constituent value: the first
+    ///      deposit) splits by target weight.
+    /// @param net {USDT units} USDT to invest.
     /// @param values {USDT units} Each constituent's value at the snapshot, rounded down.
-    function _allocation(uint256 net, uint256[] memory values, Snapshot memory s)
+    /// @param nav {USDT units} NAV at the snapshot (Σ values + idle USDT), rounded up.
+    /// @return amountsIn {USDT units} USDT to spend per constituent.
+    /// @return kept {USDT units} USDT kept (net − Σ amountsIn), credited at face value.
+    function _allocation(uint256 net, uint256[] memory values, uint256 nav, Snapshot memory s)
         internal
         view
         virtual
-        returns (uint256[] memory amountsIn)
+        returns (uint256[] memory amountsIn, uint256 kept)
     {
-        return IIndexVaultRebalancer(_REBALANCER).depositAllocation(values, s.targets, net);
+        uint256 n = values.length;
+        amountsIn = new uint256[](n);
+        bool empty = nav <= s.idle; // no constituent value: split by target
+        if (!empty) kept = net.mulDiv(s.idle, nav, Math.Rounding.Floor);
+        uint256 spent = kept;
+        uint256 largest;
+        for (uint256 i; i < n; ++i) {
+            uint256 amount =
+                empty ? net * s.targets[i] / ConstantsLib.BPS : net.mulDiv(values[i], nav, Math.Rounding.Floor);
+            if (amount <= _SWAP_DUST) {
+                amount = 0;
+            } else if (amount > amountsIn[largest]) {
+                largest = i;
+            }
+            amountsIn[i] = amount;
+            spent += amount;
+        }
+        // The rounding remainder (< n + 1 units) and legs of at most one swap dust: to the largest leg if there is one,
+        // so a vault without idle USDT keeps none (and its USDT balance slot is cleared, as before).
+        if (amountsIn[largest] != 0) amountsIn[largest] += net - spent;
+        else kept += net - spent;
+    }
+
+    /// @dev Invests `net` USDT in the vault's mix (`_allocation`, `_buyBasket`).
+    /// @return valueIn {USDT units} Chainlink value of what was bought, plus the USDT kept at face value.
+    function _invest(uint256 net, uint256[] memory values, uint256 nav, Snapshot memory s)
+        internal
+        returns (uint256 valueIn)
+    {
+        (uint256[] memory amountsIn, uint256 kept) = _allocation(net, values, nav, s);
+        valueIn = _buyBasket(amountsIn, s) + kept;
     }
 
     /// @dev Buys each constituent with `amountsIn` USDT; each route must return at least the Chainlink value of its

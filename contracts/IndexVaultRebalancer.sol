@@ -204,15 +204,6 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         return (false, "");
     }
 
-    /// @inheritdoc IIndexVaultRebalancer
-    function depositAllocation(uint256[] calldata values, uint256[] calldata targetsBps, uint256 amount)
-        external
-        pure
-        returns (uint256[] memory)
-    {
-        return RebalancePlanLib.splitDeposit(values, targetsBps, amount);
-    }
-
     // ---------------------------------------------------------------------------------------------------------------
     // Rebalancing
     // ---------------------------------------------------------------------------------------------------------------

@@ -14,19 +14,20 @@ import {
   quoteDeposit,
   quoteRedeem,
   readVaultStatus,
-  rebalancerAbi,
+  readFeed,
   redeem,
   redeemInKind,
   send,
   silentProgress,
   withSlippage,
+  vaultAbi,
   type VaultStatus,
-} from "../cli/vault";
-import { privateKeyOf } from "../sdk/accounts";
-import { rpcRequest, startAnvil, type AnvilInstance } from "../sdk/anvil";
-import { indexVaultAbi, priceMoverAbi } from "../sdk/generated/abis";
-import { connectLocalChain, LOCAL_ANVIL_ARGS, type LocalChain } from "../sdk/localChain";
-import { repoRoot } from "../sdk/paths";
+} from "../sdk/client";
+import { privateKeyOf } from "../sdk/local/accounts";
+import { rpcRequest, startAnvil, type AnvilInstance } from "../sdk/local/anvil";
+import { priceMoverAbi } from "../sdk/generated/abis";
+import { connectLocalChain, LOCAL_ANVIL_ARGS, type LocalChain } from "../sdk/local/localChain";
+import { repoRoot } from "../sdk/local/paths";
 import { renderChart, type ChartPoint } from "./chart";
 
 export interface DemoOptions {
@@ -210,8 +211,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
       let gas = 0n;
       const parts: string[] = [];
       for (const [c, pct] of moves) {
-        const feed = chain.contracts.feedOf(c.token);
-        const [, answer] = await feed.read.latestRoundData();
+        const { answer } = await readFeed(client, chain.contracts.feedOf(c.token).address);
         const target = (answer * BigInt(Math.round((100 + pct) * 100))) / 10_000n;
         const moved = await send(client, deployer, `move ${c.symbol}`, { address: market.priceMover, abi: priceMoverAbi, functionName: "moveMarket", args: [c.token, target] }, silentProgress);
         gas += moved.gasUsed;
@@ -227,9 +227,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
     // The keeper rebalances.
     let rebalancedBy: DemoResult["rebalancedBy"] = "none";
     let rebalanceGas = 0n;
-    if (rebalancerAbi === undefined) {
-      log("\n (this build has no rebalancing module: skipping the keeper step)");
-    } else {
+    {
       // On a chain where the demo already ran, the previous rebalance's cooldown may still run: skip ahead to its
       // end (anvil time travel) and re-stamp every feed so prices stay fresh.
       if (afterMove.rebalance?.reason === "cooldown") {
@@ -237,7 +235,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
         await chain.testClient.increaseTime({ seconds: Number(afterMove.rebalance.cooldownEndsAt - now) + 1 });
         await chain.testClient.mine({ blocks: 1 });
         for (const feed of [chain.contracts.usdtFeed, ...afterMove.constituents.map((c) => chain.contracts.feedOf(c.token))]) {
-          const [, answer] = await feed.read.latestRoundData();
+          const { answer } = await readFeed(client, feed.address);
           await client.waitForTransactionReceipt({ hash: await feed.write.setPrice([answer]) });
         }
         log(`\n ▶ the last rebalance's cooldown was still running: skipped ahead to its end and refreshed the feeds`);
@@ -250,7 +248,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
         keeperNote = `keeper process failed: ${(error as Error).message.split("\n")[0]}`;
       }
       const logs = await client.getLogs({ address: vault, fromBlock, toBlock: "latest" });
-      const rebalanced = parseEventLogs({ abi: rebalancerAbi, eventName: "Rebalanced", logs });
+      const rebalanced = parseEventLogs({ abi: vaultAbi, eventName: "Rebalanced", logs });
       if (rebalanced.length > 0) {
         rebalancedBy = "keeper";
         for (const hash of new Set(rebalanced.map((e) => e.transactionHash))) rebalanceGas += (await client.getTransactionReceipt({ hash })).gasUsed;
@@ -258,7 +256,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
       } else {
         log(`\n ▶ the keeper process did not rebalance (${keeperNote}); calling the vault's rebalance() directly as the keeper account`);
         for (let i = 0; i < 20; i++) {
-          const r = await send(client, keeper, "rebalance", { address: vault, abi: rebalancerAbi as Abi, functionName: "rebalance" }, silentProgress);
+          const r = await send(client, keeper, "rebalance", { address: vault, abi: vaultAbi as Abi, functionName: "rebalance" }, silentProgress);
           rebalanceGas += r.gasUsed;
           rebalancedBy = "direct";
           if (!(await readVaultStatus(client, vault)).rebalancing) break;
@@ -269,7 +267,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
 
     // Alice redeems to USDT; Bob redeems in kind.
     {
-      const shares = await client.readContract({ address: vault, abi: indexVaultAbi, functionName: "balanceOf", args: [alice.account.address] });
+      const shares = await client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [alice.account.address] });
       const status = await readVaultStatus(client, vault);
       const q = await quoteRedeem(client, status, market.quoterV2, shares);
       const deadline = (await client.getBlock()).timestamp + 600n;
@@ -277,7 +275,7 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
       await record("Alice redeems all her shares to USDT", "Alice → USDT", r.gasUsed, `Alice receives ${fmtUsdt(r.assets)} (burn fee ${fmtUsdt(r.burnFee)}).`);
     }
     {
-      const shares = await client.readContract({ address: vault, abi: indexVaultAbi, functionName: "balanceOf", args: [bob.account.address] });
+      const shares = await client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [bob.account.address] });
       const status = await readVaultStatus(client, vault);
       const r = await redeemInKind(client, bob, vault, { shares });
       const got = status.constituents.map((c, i) => `${fmtUnits(r.amounts[i] ?? 0n, c.decimals, 4)} ${c.symbol}`).join(" + ");

@@ -1,5 +1,5 @@
 // 00 · Local market (local networks only): real Uniswap V3 from the npm artifacts, mock USDT/WETH/constituents,
-// Chainlink-style feeds and liquid pools, deployed by the SAME code as the test fixture (sdk/localMarket.ts runs
+// Chainlink-style feeds and liquid pools, deployed by the SAME code as the test fixture (sdk/local/localMarket.ts runs
 // script/DeployLocalMarket.s.sol). Its address book is saved as the `LocalMarket` deployment (`linkedData`).
 // Skipped when config/<network>.json names a real market (mainnet, a mainnet fork).
 //   LOCAL_MARKET_JSON=<file>   record a market already deployed on the node instead of deploying one

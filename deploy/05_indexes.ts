@@ -10,6 +10,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { createPublicClient, createWalletClient, custom, defineChain, getAddress, type Address } from "viem";
 import { constituentParams, indexDeploymentName, vaultDefaults } from "../config/index";
 import { deployConfig, deployedMarket, roleAddress } from "../config/hardhat";
+import { encodePath, reverseRoute } from "../sdk/client/routes";
 import { indexFactoryAbi } from "../sdk/generated/abis";
 import {
   createVault,
@@ -67,24 +68,13 @@ const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
     if (c === undefined) throw new Error(`${token} is not a token of the market: no route to buy its probe`);
     const wethAddress = getAddress(weth!);
     const wethFee = market.tokens.get("WETH")?.fees[0] ?? 500;
-    const hops: { tokens: string[]; fees: number[] } =
+    const hops = (
       c.path.length >= 3 && getAddress(c.path[1]!) === wethAddress
         ? { tokens: c.path.slice(1), fees: c.fees.slice(1) }
-        : { tokens: [wethAddress, ...c.path], fees: [wethFee, ...c.fees] };
+        : { tokens: [wethAddress, ...c.path], fees: [wethFee, ...c.fees] }
+    ) as { tokens: Address[]; fees: number[] };
     // exactOutput takes the path reversed: tokenOut first.
-    const types: string[] = [];
-    const values: (string | number)[] = [];
-    const reversed = [...hops.tokens].reverse();
-    const reversedFees = [...hops.fees].reverse();
-    reversed.forEach((t, i) => {
-      types.push("address");
-      values.push(t);
-      if (i < reversedFees.length) {
-        types.push("uint24");
-        values.push(reversedFees[i]!);
-      }
-    });
-    const path = hre.ethers.solidityPacked(types, values);
+    const path = encodePath(reverseRoute(hops));
     const maxIn = hre.ethers.parseEther("1");
     await (await MockWETH9__factory.connect(wethAddress, signer).deposit({ value: maxIn })).wait();
     await (await MockERC20__factory.connect(wethAddress, signer).approve(market.swapRouter, maxIn)).wait();

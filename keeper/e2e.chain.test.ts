@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keccak256, toHex, type Address } from "viem";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { devAccounts, privateKeyOf } from "../sdk/accounts.js";
+import { devAccounts, privateKeyOf } from "../sdk/local/accounts.js";
 import {
   iIndexVaultComposerAbi,
   iIndexVaultRebalancerAbi,
@@ -20,7 +20,7 @@ import {
   mockAggregatorAbi,
   priceMoverAbi,
 } from "../sdk/generated/abis.js";
-import { useLocalChain } from "../sdk/testing.js";
+import { useLocalChain } from "../sdk/local/testing.js";
 import type { ChainAdapter } from "./chain.js";
 import { main } from "./cli.js";
 import { parseConfig, strategyParamsFor, type KeeperConfig } from "./config.js";

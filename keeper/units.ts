@@ -1,23 +1,14 @@
 /** Fixed-point helpers. Decimals are normalised here and nowhere else. */
 
+import { absBig, pow10, valueD18 } from "../sdk/client/math";
+
+export { absBig, pow10, valueD18 };
+
 /** {bps} one whole. */
 export const BPS = 10_000;
 export const BPS_N = 10_000n;
 /** D18 one. */
 export const WAD = 10n ** 18n;
-
-/** 10^decimals as a bigint; decimals must be an integer in [0, 77]. */
-export function pow10(decimals: number): bigint {
-  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 77) {
-    throw new RangeError(`decimals must be an integer in [0, 77], got ${decimals}`);
-  }
-  return 10n ** BigInt(decimals);
-}
-
-/** D18{USD} value of `amount` {tok} at `priceD18` D18{USD/tok}, rounded down. */
-export function valueD18(amount: bigint, decimals: number, priceD18: bigint): bigint {
-  return (amount * priceD18) / pow10(decimals);
-}
 
 /** {tok} amount worth `value` D18{USD} at `priceD18` D18{USD/tok}, rounded down. */
 export function amountFromValue(value: bigint, decimals: number, priceD18: bigint): bigint {
@@ -29,10 +20,6 @@ export function amountFromValue(value: bigint, decimals: number, priceD18: bigin
 export function toBps(part: bigint, whole: bigint): number {
   if (whole === 0n) return 0;
   return Number((part * BPS_N) / whole);
-}
-
-export function absBig(x: bigint): bigint {
-  return x < 0n ? -x : x;
 }
 
 export function maxBig(a: bigint, b: bigint): bigint {

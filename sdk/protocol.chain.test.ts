@@ -11,7 +11,7 @@ import {
   vaultParams,
   type VaultParamsValue,
 } from "./protocol";
-import { useLocalChain } from "./testing";
+import { useLocalChain } from "./local/testing";
 
 const local = useLocalChain();
 

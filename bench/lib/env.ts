@@ -1,7 +1,7 @@
 // What a benchmark needs from a chain, independent of whether it is the local market (anvil + the fixture's
-// deployment, sdk/localChain.ts) or a mainnet fork (anvil --fork-url, config/mainnet.json).
+// deployment, sdk/local/localChain.ts) or a mainnet fork (anvil --fork-url, config/mainnet.json).
 import type { Address, Hash, TransactionReceipt } from "viem";
-import type { LocalPublicClient, LocalTestClient, LocalWalletClient } from "../../sdk/localChain";
+import type { LocalPublicClient, LocalTestClient, LocalWalletClient } from "../../sdk/local/localChain";
 import { confirm as confirmTransaction } from "../../sdk/protocol";
 
 /** One constituent the benchmark can put in a vault: the token, its USD feed and its buy route from USDT. */

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getAddress } from "viem";
 import { z } from "zod";
-import { repoRoot } from "../../sdk/paths";
+import { repoRoot } from "../../sdk/local/paths";
 
 const address = z
   .string()

@@ -17,9 +17,9 @@ import {
   type Hex,
 } from "viem";
 import { mainnet } from "viem/chains";
-import { devAccounts } from "../../sdk/accounts";
-import { startAnvil } from "../../sdk/anvil";
-import type { LocalPublicClient, LocalTestClient, LocalWalletClient } from "../../sdk/localChain";
+import { devAccounts } from "../../sdk/local/accounts";
+import { startAnvil } from "../../sdk/local/anvil";
+import type { LocalPublicClient, LocalTestClient, LocalWalletClient } from "../../sdk/local/localChain";
 import { forkSkipReason, readMainnetConfig, type MainnetConfig } from "./forkConfig";
 import { swapRouterAbi, uniswapV3FactoryAbi } from "../../sdk/generated/abis";
 import { confirm, type BenchEnv, type BenchMarket, type BenchToken } from "./env";

@@ -2,7 +2,6 @@
 // events) and the same legs executed directly through Uniswap's SwapRouter in one multicall transaction.
 import {
   encodeFunctionData,
-  encodePacked,
   getAddress,
   parseEventLogs,
   type Address,
@@ -10,7 +9,8 @@ import {
   type TransactionReceipt,
 } from "viem";
 import { swapRouterAbi, uniswapV3PoolAbi } from "../../sdk/generated/abis";
-import type { LocalWalletClient } from "../../sdk/localChain";
+import { encodePath } from "../../sdk/client/routes";
+import type { LocalWalletClient } from "../../sdk/local/localChain";
 import { confirm, type BenchEnv, type BenchToken } from "./env";
 import { FAR_DEADLINE } from "./vault";
 
@@ -71,16 +71,10 @@ export function routerCallForLeg(leg: Leg, recipient: Address): Hex {
       ],
     });
   }
-  const types: string[] = ["address"];
-  const values: (Address | number)[] = [path[0]!];
-  fees.forEach((fee, i) => {
-    types.push("uint24", "address");
-    values.push(fee, path[i + 1]!);
-  });
   return encodeFunctionData({
     abi: swapRouterAbi,
     functionName: "exactInput",
-    args: [{ path: encodePacked(types, values), recipient, deadline: FAR_DEADLINE, amountIn: leg.amountIn, amountOutMinimum: 0n }],
+    args: [{ path: encodePath({ tokens: path, fees }), recipient, deadline: FAR_DEADLINE, amountIn: leg.amountIn, amountOutMinimum: 0n }],
   });
 }
 

@@ -1,6 +1,6 @@
-// A BenchEnv on a fresh local anvil holding the fixture's market (sdk/localChain.ts): real Uniswap V3 from the npm
+// A BenchEnv on a fresh local anvil holding the fixture's market (sdk/local/localChain.ts): real Uniswap V3 from the npm
 // artifacts, mock tokens and Chainlink-style feeds, deployed by script/DeployLocalMarket.s.sol.
-import { startLocalChain, type LocalChain } from "../../sdk/localChain";
+import { startLocalChain, type LocalChain } from "../../sdk/local/localChain";
 import type { BenchEnv, BenchMarket } from "./env";
 
 /** anvil arguments for benchmarks: a pinned hardfork so gas does not move with anvil's default. */

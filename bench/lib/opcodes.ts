@@ -2,7 +2,7 @@
 // cold/warm SLOADs, SSTOREs, events, the CALL opcodes' own cost (cold account access, memory), hashing and the rest.
 // It answers "where does the vault's own execution go" beyond the call tracer's per-call numbers.
 import { getAddress, type Address, type Hash } from "viem";
-import { rpcRequest } from "../../sdk/anvil";
+import { rpcRequest } from "../../sdk/local/anvil";
 import type { BenchEnv } from "./env";
 
 interface StructLog {

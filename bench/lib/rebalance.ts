@@ -2,8 +2,9 @@
 // against the theoretical minimum computed here from the vault's own Chainlink valuation (`basket()`) before the step:
 //   minimum = Σ_i |v_i − t_i · NAV|  (every overweight constituent sold down to target, every underweight one bought
 //   up to it; idle USDT has target 0), turnover = sold + bought (RebalanceReceipt, Chainlink values).
-import { parseEventLogs, type Address } from "viem";
-import { iIndexVaultRebalancerAbi, indexVaultAbi, mockAggregatorAbi } from "../../sdk/generated/abis";
+import { parseEventLogs } from "viem";
+import { readFeed } from "../../sdk/client/feeds";
+import { iIndexVaultRebalancerAbi, indexVaultAbi } from "../../sdk/generated/abis";
 import { confirm, snapshot, type BenchEnv, type BenchToken } from "./env";
 import type { RebalanceDetail } from "./report";
 import type { RebalanceRow } from "./suite";
@@ -32,10 +33,6 @@ export function rebalanceAvailable(): boolean {
   return (iIndexVaultRebalancerAbi as readonly { type: string; name?: string }[]).some((e) => e.type === "function" && e.name === "rebalance");
 }
 
-async function feedPrice(env: BenchEnv, feed: Address): Promise<bigint> {
-  const [, answer] = await env.publicClient.readContract({ address: feed, abi: mockAggregatorAbi, functionName: "latestRoundData" });
-  return answer;
-}
 
 async function measureOne(env: BenchEnv, protocol: ProtocolDeployment, tokens: readonly BenchToken[]): Promise<RebalanceMeasurement> {
   const n = tokens.length;
@@ -48,7 +45,7 @@ async function measureOne(env: BenchEnv, protocol: ProtocolDeployment, tokens: r
   await depositUsdt(env, vault, seeder, REBALANCE_SEED);
   for (let i = 0; i < MOVES_PPM.length; i++) {
     const t = tokens[i]!;
-    await env.setMarketPrice(t.address, ((await feedPrice(env, t.feed)) * MOVES_PPM[i]!) / 1_000_000n);
+    await env.setMarketPrice(t.address, ((await readFeed(env.publicClient, t.feed)).answer * MOVES_PPM[i]!) / 1_000_000n);
   }
   const read = <T>(functionName: string): Promise<T> =>
     env.publicClient.readContract({ address: vault, abi: [...indexVaultAbi, ...iIndexVaultRebalancerAbi], functionName } as never) as Promise<T>;

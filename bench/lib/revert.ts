@@ -1,7 +1,7 @@
 // Why a mined transaction reverted: its revert data from the call tracer, decoded against the vault's errors.
 import { decodeErrorResult, type Abi, type Hash } from "viem";
 import { indexVaultAbi, iOracleErrorsAbi } from "../../sdk/generated/abis";
-import { rpcRequest } from "../../sdk/anvil";
+import { rpcRequest } from "../../sdk/local/anvil";
 import type { BenchEnv } from "./env";
 
 export interface DecodedRevert {

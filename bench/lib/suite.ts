@@ -2,7 +2,7 @@
 // Uniswap's SwapRouter, in-kind paths, and per-leg slippage against the V3 maths. Runs on any BenchEnv.
 import { maxUint256, type Address, type TransactionReceipt } from "viem";
 import { indexVaultAbi } from "../../sdk/generated/abis";
-import type { LocalWalletClient } from "../../sdk/localChain";
+import type { LocalWalletClient } from "../../sdk/local/localChain";
 import { confirm, snapshot, type BenchEnv, type BenchToken } from "./env";
 import { executeLegsThroughRouter, legsFromReceipt, type Leg } from "./legs";
 import { quoteSingle, theoryForLeg } from "./pools";

@@ -1,6 +1,6 @@
 // Shared setup of the slippage and sandwich suites: the protocol on the suite's local chain and a seeded vault.
 import { BaseError, ContractFunctionRevertedError, type Address } from "viem";
-import type { LocalChain } from "../../sdk/localChain";
+import type { LocalChain } from "../../sdk/local/localChain";
 import { benchEnvOf } from "./localEnv";
 import type { BenchEnv, BenchToken } from "./env";
 import {

@@ -1,8 +1,9 @@
 // Where a transaction's gas goes, from the node's call tracer (debug_traceTransaction, callTracer): each external call
 // frame's own gasUsed, grouped by what it is (pool swap of a constituent, oracle read, token transfer, balance read),
 // and the caller's own execution (storage, maths, events, memory, the CALL opcodes themselves) as the remainder.
-import { getAddress, type Address, type Hash } from "viem";
-import { rpcRequest } from "../../sdk/anvil";
+import { getAddress, toFunctionSelector, type Address, type Hash } from "viem";
+import { aggregatorV3Abi } from "../../sdk/client/abis";
+import { rpcRequest } from "../../sdk/local/anvil";
 import type { BenchEnv, BenchToken } from "./env";
 
 interface CallFrame {
@@ -36,7 +37,8 @@ export interface GasBreakdown {
 
 const SELECTOR_BALANCE_OF = "0x70a08231";
 const SELECTORS_TRANSFER = new Set(["0xa9059cbb", "0x23b872dd"]); // transfer, transferFrom
-const SELECTORS_FEED = new Set(["0xfeaf968c", "0x313ce567", "0x9a6fc8f5"]); // latestRoundData, decimals, getRoundData
+/** Chainlink AggregatorV3 reads (latestRoundData, decimals, …), from the client's ABI. */
+const SELECTORS_FEED = new Set<string>(aggregatorV3Abi.map((f) => toFunctionSelector(f as Parameters<typeof toFunctionSelector>[0])));
 
 /** {gas} 21,000 + 4 per zero and 16 per non-zero calldata byte. */
 export function intrinsicGas(input: string): number {

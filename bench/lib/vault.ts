@@ -2,7 +2,7 @@
 // equal-weight vaults over the first n constituents (like test/base/VaultFixture.sol) and runs the wallet paths.
 import { erc20Abi, maxUint256, type Address, type TransactionReceipt } from "viem";
 import { indexVaultAbi, mockUSDTAbi } from "../../sdk/generated/abis";
-import type { LocalWalletClient } from "../../sdk/localChain";
+import type { LocalWalletClient } from "../../sdk/local/localChain";
 import {
   constituentParams,
   createVault as createVaultThroughFactory,

@@ -85,6 +85,12 @@ struct VaultConfig {
 ///      `totalAssets()` reverts with an `IOracleErrors` error when a price is invalid rather than return a value that
 ///      integrators could mistake for a live NAV.
 ///      In-kind arrays list the constituents in order, then USDT (length constituentCount() + 1).
+///      `convertToShares`/`convertToAssets` price at oracle NAV with OpenZeppelin's virtual shares (10^offset) and
+///      virtual asset (1 unit); `previewRedeem`/`redeem` pay the pro-rata holdings of the real supply. Both agree to
+///      rounding once the supply is well above 10^offset (10^12 = 0.000001 share). In one state they do not: USDT
+///      donated to an EMPTY vault is taken by the first depositor, whose deposit then mints very few shares, and
+///      `convertToAssets` reports far less (≈ 100× in the attack test) than `previewRedeem` pays for the same shares.
+///      To know what a redemption pays, read `previewRedeem`, never `convertToAssets`.
 interface IIndexVault is IERC4626, IUniswapV3SwapCallback {
     // ---------------------------------------------------------------------------------------------------------------
     // Errors

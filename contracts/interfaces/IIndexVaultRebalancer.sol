@@ -93,7 +93,7 @@ enum UpkeepAction {
 ///         minimal-turnover trades planned on-chain from Chainlink prices, multi-step rebalances under a per-trade
 ///         cap, a permissionless fallback with a bounded bounty, and composition changes behind a delay.
 /// @dev Every function is called at the VAULT's address: `IndexVault` forwards selectors it does not know to the
-///      `IndexVaultRebalancer` module by DELEGATECALL (only `depositAllocation`, pure, is meant for direct calls);
+///      `IndexVaultRebalancer` module by DELEGATECALL;
 ///      the rebalancer forwards composition selectors (`IIndexVaultComposer`) to the composer module the same way.
 ///      Errors and events therefore appear as the vault's. Roles are the vault's (`KEEPER_ROLE`, `MANAGER_ROLE`,
 ///      `DEFAULT_ADMIN_ROLE`); one reentrancy lock covers the vault and this module.
@@ -236,18 +236,6 @@ interface IIndexVaultRebalancer is AutomationCompatibleInterface {
         view
         override
         returns (bool upkeepNeeded, bytes memory performData);
-
-    /// @notice How a deposit's net USDT is spread (flow-aware): water-filling the constituents most under target
-    ///         first, never buying one at or above target while others are below. Σ result == amount.
-    /// @dev Pure (`RebalancePlanLib.splitDeposit`); the vault calls it directly for every USDT deposit and preview.
-    /// @param values {USDT units} Each constituent's value before the deposit.
-    /// @param targetsBps {bps} Target weights (sum 10,000).
-    /// @param amount {USDT units} USDT to spend.
-    /// @return amountsIn {USDT units} Per constituent.
-    function depositAllocation(uint256[] calldata values, uint256[] calldata targetsBps, uint256 amount)
-        external
-        pure
-        returns (uint256[] memory amountsIn);
 
     // ---------------------------------------------------------------------------------------------------------------
     // Rebalancing

@@ -6,7 +6,7 @@
  */
 import { maxUint256, type Address, type Hash } from "viem";
 import { indexVaultAbi, mockUSDTAbi } from "../../sdk/generated/abis.js";
-import type { LocalChain } from "../../sdk/localChain.js";
+import type { LocalChain } from "../../sdk/local/localChain.js";
 import { confirm, constituentParams, createVault, deployProtocol, prepareProbes, vaultParams } from "../../sdk/protocol.js";
 
 export interface DeployedVault {

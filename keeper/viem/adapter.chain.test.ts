@@ -6,8 +6,8 @@
 import type { Address } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { mockAggregatorAbi } from "../../sdk/generated/abis.js";
-import { devAccounts, privateKeyOf } from "../../sdk/accounts.js";
-import { useLocalChain } from "../../sdk/testing.js";
+import { devAccounts, privateKeyOf } from "../../sdk/local/accounts.js";
+import { useLocalChain } from "../../sdk/local/testing.js";
 import { parseConfig, strategyParamsFor } from "../config.js";
 import { createLogger } from "../logger.js";
 import { KeeperLoop } from "../loop.js";

@@ -31,9 +31,11 @@ import {
 import type { KeeperConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { AssetState, ConstituentState, TradePlan, TradeQuote, VaultState } from "../types.js";
-import { BPS_N, valueD18 } from "../units.js";
+import { driftBps as clientDriftBps } from "../../sdk/client/math";
+import { ageSeconds, readFeed as clientReadFeed, type FeedReading } from "../../sdk/client/feeds";
+import { minedRevertReason } from "../../sdk/client/tx";
+import { valueD18 } from "../units.js";
 import { guardRpc, revertFromError } from "./errors.js";
-import { ageSeconds, readFeed } from "./feeds.js";
 import { quotePlan, type Route } from "./quoter.js";
 import { TxSender, type PendingTx } from "./txSender.js";
 
@@ -99,25 +101,15 @@ export interface VaultBinding {
   maintenance?(client: PublicClient, vault: Address): Promise<{ readonly action: string; readonly data: Hex } | undefined>;
 }
 
-/**
- * {bps} drift from D18{USD} values, defined exactly as the vault's DriftLib: idle asset is a
- * position with target 0; deviations are exact numerators |value·10_000 − target·nav| summed
- * before one division by NAV, rounded up. Used when the vault's own drift view reverts.
- */
+/** {bps} drift as the vault's DriftLib defines it (sdk/client/math.ts), used when the vault's own drift view reverts. */
 export function driftBps(values: readonly bigint[], targetsBps: readonly number[], idle: bigint): { maxBps: number; sumBps: number } {
-  const nav = values.reduce((a, b) => a + b, idle);
-  if (nav === 0n) return { maxBps: 0, sumBps: 0 };
-  let maxNum = idle * BPS_N;
-  let sumNum = idle * BPS_N;
-  values.forEach((v, i) => {
-    const held = v * BPS_N;
-    const wanted = BigInt(targetsBps[i] ?? 0) * nav;
-    const dev = held > wanted ? held - wanted : wanted - held; // D18{USD}·{bps}
-    sumNum += dev;
-    if (dev > maxNum) maxNum = dev;
-  });
-  const ceilDiv = (a: bigint) => (a + nav - 1n) / nav;
-  return { maxBps: Number(ceilDiv(maxNum)), sumBps: Number(ceilDiv(sumNum)) };
+  const d = clientDriftBps(values, targetsBps, idle);
+  return { maxBps: Number(d.maxBps), sumBps: Number(d.sumBps) };
+}
+
+/** One feed read (the client's), transport failures as RpcUnavailableError. */
+function readFeed(client: PublicClient, feed: Address, blockNumber?: bigint): Promise<FeedReading> {
+  return guardRpc(`read feed ${feed}`, () => clientReadFeed(client, feed, blockNumber));
 }
 
 export interface ViemAdapterOptions {
@@ -285,14 +277,8 @@ export class ViemAdapter implements ChainAdapter {
     const pending = this.pending.get(sent.hash);
     if (pending === undefined) throw new Error(`unknown transaction ${sent.hash}`);
     try {
-      return await this.sender.wait(pending, async (blockNumber) => {
-        try {
-          await this.client.call({ account: this.keeperAddress, to: sent.vault, data: pending.request.data, blockNumber });
-          return undefined;
-        } catch (e) {
-          return revertFromError(e, this.binding.errorsAbi);
-        }
-      });
+      // The reason from the transaction's own execution (a front-run earlier in its block included).
+      return await this.sender.wait(pending, async (_blockNumber, hash) => minedRevertReason(this.client, hash));
     } finally {
       this.pending.delete(sent.hash);
     }

@@ -24,28 +24,18 @@
  * keeper performs those through `performUpkeep(performData)`, which anyone may call for them.
  */
 import { decodeAbiParameters, encodeFunctionData, erc20Abi, type Abi, type Address, type PublicClient } from "viem";
-import {
-  iIndexFactoryAbi,
-  iIndexVaultAbi,
-  iIndexVaultRebalancerAbi,
-  iOracleErrorsAbi,
-  indexVaultAbi,
-  uniswapV3PoolAbi,
-} from "../../sdk/generated/abis.js";
+import { allErrorsAbi } from "../../sdk/client/errors";
+import { REBALANCE_REASONS } from "../../sdk/client/vault";
+import { iIndexFactoryAbi, iIndexVaultAbi, iIndexVaultRebalancerAbi, uniswapV3PoolAbi } from "../../sdk/generated/abis.js";
 import type { PreparedRebalance, VaultBinding, VaultReadout } from "./adapter.js";
 
-/** IIndexVaultRebalancer.RebalanceReason, in declaration order. */
-export const REBALANCE_REASONS = ["UnderThreshold", "Cooldown", "Due", "Continue", "TimedOut", "BelowMinTrade"] as const;
+export { REBALANCE_REASONS };
 export type RebalanceReasonName = (typeof REBALANCE_REASONS)[number];
 /** IIndexVaultRebalancer.UpkeepAction, in declaration order (checkUpkeep's performData is abi.encode(action)). */
 export const UPKEEP_ACTIONS = ["None", "Rebalance", "ClearRebalancing", "ExecuteProposal"] as const;
 
-/** Vault, rebalancer module, oracle and library errors, for decoding reverts. */
-export const indexVaultErrorsAbi: Abi = [
-  ...indexVaultAbi.filter((x) => x.type === "error"),
-  ...iIndexVaultRebalancerAbi.filter((x) => x.type === "error"),
-  ...iOracleErrorsAbi.filter((x) => x.type === "error"),
-];
+/** Every error of every ABI (vault, modules, composer, libraries, oracle): the client's one table. */
+export const indexVaultErrorsAbi: Abi = allErrorsAbi;
 
 export function createIndexVaultBinding(): VaultBinding {
   const poolFees = new Map<string, number>();

@@ -163,9 +163,9 @@ export class TxSender {
 
   /**
    * Wait for `confirmations` on whichever transaction of `p` gets mined. `replay` decodes the
-   * reason of a reverted transaction (e.g. by simulating the same call at the mined block).
+   * reason of a reverted transaction (e.g. from its own execution: sdk/client/tx.ts minedRevertReason).
    */
-  async wait(p: PendingTx, replay?: (blockNumber: bigint) => Promise<RevertInfo | undefined>): Promise<TransactionReceipt> {
+  async wait(p: PendingTx, replay?: (blockNumber: bigint, hash: Hash) => Promise<RevertInfo | undefined>): Promise<TransactionReceipt> {
     let replacements = 0;
     const max = this.options.maxReplacements ?? 5;
     const deadline = Date.now() + this.options.timeoutMs * (max + 2);
@@ -190,7 +190,7 @@ export class TxSender {
           effectiveGasPriceWei: r.effectiveGasPrice,
         };
         if (r.status === "success") return { ...base, status: "success" };
-        const revert = replay !== undefined ? await replay(r.blockNumber).catch(() => undefined) : undefined;
+        const revert = replay !== undefined ? await replay(r.blockNumber, r.transactionHash).catch(() => undefined) : undefined;
         return { ...base, status: "reverted", ...(revert !== undefined && { revert }) };
       } catch (e) {
         if (!(e instanceof WaitForTransactionReceiptTimeoutError)) throw e;

@@ -65,8 +65,10 @@ contract TokenQuirksAttackTest is AttackBase {
         for (uint256 i; i < 3; ++i) {
             before[i] = IERC20(basket[i]).balanceOf(address(vault));
         }
+        uint256 usdtBefore = usdt.balanceOf(address(vault));
         uint256 shares = _deposit(vault, attacker, 20_000e6);
-        uint256 valueReceived; // {USDT units} oracle value of what actually arrived
+        // {USDT units} oracle value of what actually arrived, and the USDT the split kept (rounding dust)
+        uint256 valueReceived = usdt.balanceOf(address(vault)) - usdtBefore;
         for (uint256 i; i < 3; ++i) {
             uint256 received = IERC20(basket[i]).balanceOf(address(vault)) - before[i];
             valueReceived += i == 0 ? received * 10e6 / 1e18 : _oracleValue(basket[i], received);

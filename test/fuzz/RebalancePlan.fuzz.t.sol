@@ -196,69 +196,6 @@ contract RebalancePlanFuzzTest is BasketFuzzBase {
         }
     }
 
-    // ---------------------------------------------------------------- splitDeposit
-
-    function testFuzz_splitDeposit_exactAndNoWorseThanProRata(
-        uint256 seed,
-        uint256 nRaw,
-        uint256 scaleRaw,
-        uint256 amountRaw
-    ) public pure {
-        (uint256[] memory values, uint256[] memory targets) = _basket(seed, nRaw, scaleRaw);
-        uint256 n = values.length;
-        uint256 amount = bound(amountRaw, 0, MAX_VALUE);
-        uint256[] memory split = RebalancePlanLib.splitDeposit(values, targets, amount);
-        assertEq(_sum(split), amount, "sums exactly to the deposit");
-
-        uint256 nav = _sum(values) + amount;
-        Gaps memory g = _gaps(values, targets, nav);
-        uint256 largest;
-        for (uint256 i; i < n; ++i) {
-            if (targets[i] > targets[largest]) largest = i;
-        }
-        for (uint256 i; i < n; ++i) {
-            // Only underweights are filled (the largest target may also get < n wei of rounding).
-            if (i == largest) assertLe(split[i], g.short[i] + n, "within shortfall");
-            else assertLe(split[i], g.short[i], "within shortfall");
-        }
-
-        // Pro-rata by target, remainder to the largest target.
-        uint256[] memory proRata = new uint256[](n);
-        uint256 assigned;
-        for (uint256 i; i < n; ++i) {
-            proRata[i] = amount * targets[i] / BPS;
-            assigned += proRata[i];
-        }
-        proRata[largest] += amount - assigned;
-
-        _assertNoWorse(_add(values, split), _add(values, proRata), targets);
-    }
-
-    // ---------------------------------------------------------------- splitRedemption
-
-    function testFuzz_splitRedemption_exactWithinHoldingsNoWorseThanProRata(
-        uint256 seed,
-        uint256 nRaw,
-        uint256 scaleRaw,
-        uint256 amountRaw
-    ) public pure {
-        (uint256[] memory values, uint256[] memory targets) = _basket(seed, nRaw, scaleRaw);
-        uint256 n = values.length;
-        uint256 holdings = _sum(values);
-        uint256 amount = bound(amountRaw, 0, holdings);
-        uint256[] memory split = RebalancePlanLib.splitRedemption(values, targets, amount);
-        assertEq(_sum(split), amount, "sums exactly to the amount");
-
-        Gaps memory g = _gaps(values, targets, holdings - amount);
-        uint256[] memory proRata = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            assertLe(split[i], values[i], "never more than held");
-            assertLe(split[i], g.excess[i], "only from the excess");
-            proRata[i] = holdings == 0 ? 0 : values[i] * amount / holdings; // rounded down
-        }
-        _assertNoWorse(_subtract(values, split), _subtract(values, proRata), targets);
-    }
-
     // ---------------------------------------------------------------- helpers
 
     function _add(uint256[] memory x, uint256[] memory y) internal pure returns (uint256[] memory z) {

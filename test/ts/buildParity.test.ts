@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { repoRoot } from "../../sdk/paths";
+import { repoRoot } from "../../sdk/local/paths";
 
 const root = repoRoot();
 const forgeOut = resolve(root, process.env.FOUNDRY_OUT ?? "out");

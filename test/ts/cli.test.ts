@@ -5,12 +5,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Abi } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allErrorsAbi, ERROR_MESSAGES, explainError } from "../../cli/errors";
+import { allErrorsAbi, ERROR_MESSAGES, explainError } from "../../sdk/client/errors";
 import { runCli, type CliIo } from "../../cli/main";
 import { deployProtocol, type DeployedProtocol } from "../../cli/testing";
 import { abis } from "../../sdk/generated/abis";
-import { repoRoot } from "../../sdk/paths";
-import { useLocalChain } from "../../sdk/testing";
+import { repoRoot } from "../../sdk/local/paths";
+import { useLocalChain } from "../../sdk/local/testing";
 
 const local = useLocalChain();
 let deployed: DeployedProtocol;

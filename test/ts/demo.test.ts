@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDemo } from "../../demo/story";
-import { rpcRequest } from "../../sdk/anvil";
-import { repoRoot } from "../../sdk/paths";
-import { useLocalChain } from "../../sdk/testing";
+import { rpcRequest } from "../../sdk/local/anvil";
+import { repoRoot } from "../../sdk/local/paths";
+import { useLocalChain } from "../../sdk/local/testing";
 
 const local = useLocalChain();
 mkdirSync(join(repoRoot(), "cache", "test-demo"), { recursive: true });

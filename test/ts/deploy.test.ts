@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDeployments, type Deployments } from "../../cli/deployments";
 import { hardhatDeploy } from "../../cli/testing";
 import { constituentParams, loadDeployConfig, resolveMarket } from "../../config/index";
-import { devAccounts } from "../../sdk/accounts";
-import { startAnvil, type AnvilInstance } from "../../sdk/anvil";
+import { devAccounts } from "../../sdk/local/accounts";
+import { startAnvil, type AnvilInstance } from "../../sdk/local/anvil";
 import { iIndexFactoryAbi, indexVaultAbi } from "../../sdk/generated/abis";
-import { LOCAL_ANVIL_ARGS } from "../../sdk/localChain";
-import { repoRoot } from "../../sdk/paths";
-import { useLocalChain } from "../../sdk/testing";
+import { LOCAL_ANVIL_ARGS } from "../../sdk/local/localChain";
+import { repoRoot } from "../../sdk/local/paths";
+import { useLocalChain } from "../../sdk/local/testing";
 
 const root = repoRoot();
 let anvil: AnvilInstance;

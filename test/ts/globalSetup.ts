@@ -1,4 +1,4 @@
-// vitest global setup: deploys the local market once per run and shares it with every suite (sdk/testing.ts).
+// vitest global setup: deploys the local market once per run and shares it with every suite (sdk/local/testing.ts).
 // The deployment runs in the background: suites that need the chain wait for it, the others start at once.
 //   default           : spawn anvil on a free loopback port, deploy with the fixture's forge script, save
 //                       anvil's state; every suite starts its own anvil from that state.
@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { TestProject } from "vitest/node";
-import { readLocalMarket, type LocalMarket } from "../../sdk/localMarket";
-import { startLocalChain, type LocalChain } from "../../sdk/localChain";
-import { repoRoot } from "../../sdk/paths";
-import { READY_FILES } from "../../sdk/testing";
+import { readLocalMarket, type LocalMarket } from "../../sdk/local/localMarket";
+import { startLocalChain, type LocalChain } from "../../sdk/local/localChain";
+import { repoRoot } from "../../sdk/local/paths";
+import { READY_FILES } from "../../sdk/local/testing";
 
 /** Writes a file so readers never see it half-written. */
 function writeAtomic(file: string, data: string | Buffer): void {

@@ -7,8 +7,8 @@ import { promisify } from "node:util";
 import { getAddress, type Address, type Hex } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { repoRoot } from "../../sdk/paths";
-import { useLocalChain } from "../../sdk/testing";
+import { repoRoot } from "../../sdk/local/paths";
+import { useLocalChain } from "../../sdk/local/testing";
 
 const root = repoRoot();
 const forgeOut = resolve(root, process.env.FOUNDRY_OUT ?? "out");

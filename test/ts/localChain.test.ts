@@ -4,9 +4,9 @@
 import { BaseError, ContractFunctionRevertedError, encodePacked, maxUint256, parseUnits, type Address } from "viem";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mockUSDTAbi } from "../../sdk/generated/abis";
-import type { LocalChain } from "../../sdk/localChain";
-import { constituentOf } from "../../sdk/localMarket";
-import { useLocalChain } from "../../sdk/testing";
+import type { LocalChain } from "../../sdk/local/localChain";
+import { constituentOf } from "../../sdk/local/localMarket";
+import { useLocalChain } from "../../sdk/local/testing";
 
 const local = useLocalChain();
 let revert: () => Promise<void>;

@@ -5,8 +5,8 @@
 import { maxUint256, parseEventLogs, type Address } from "viem";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { indexVaultAbi, mockAggregatorAbi, swapRouterAbi, uniswapV3PoolAbi } from "../../sdk/generated/abis";
-import type { LocalWalletClient } from "../../sdk/localChain";
-import { useLocalChain } from "../../sdk/testing";
+import type { LocalWalletClient } from "../../sdk/local/localChain";
+import { useLocalChain } from "../../sdk/local/testing";
 import { confirm, sendUnchecked, snapshot, type BenchToken } from "../../bench/lib/env";
 import { legsFromReceipt } from "../../bench/lib/legs";
 import { minedRevert } from "../../bench/lib/revert";

@@ -4,7 +4,7 @@
 import { parseEventLogs } from "viem";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { indexVaultAbi } from "../../sdk/generated/abis";
-import { useLocalChain } from "../../sdk/testing";
+import { useLocalChain } from "../../sdk/local/testing";
 import { sendUnchecked, snapshot } from "../../bench/lib/env";
 import { minedRevert } from "../../bench/lib/revert";
 import { measureSlippage, type SlippageDetail } from "../../bench/lib/suite";

@@ -7,9 +7,9 @@ import { JsonRpcProvider, NonceManager, Wallet, type ContractTransactionReceipt 
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployProtocol, type DeployedProtocol } from "../../cli/testing";
-import { devAccounts, privateKeyOf } from "../../sdk/accounts";
-import { repoRoot } from "../../sdk/paths";
-import { useLocalChain } from "../../sdk/testing";
+import { devAccounts, privateKeyOf } from "../../sdk/local/accounts";
+import { repoRoot } from "../../sdk/local/paths";
+import { useLocalChain } from "../../sdk/local/testing";
 import { IndexFactory__factory, IndexVault__factory, MockUSDT__factory, type IndexVault } from "../../typechain-types";
 
 const local = useLocalChain();

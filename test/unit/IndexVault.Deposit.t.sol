@@ -51,9 +51,22 @@ contract IndexVaultDepositTest is VaultFixture {
 
     function test_deposit_leavesNoUsdtDust() public {
         _deposit(vault, alice, 9_999_999_999);
-        assertEq(usdt.balanceOf(address(vault)), 0, "the last leg takes the remainder");
+        assertEq(usdt.balanceOf(address(vault)), 0, "the largest leg takes the rounding remainder");
+        _deposit(vault, bob, 9_999_999_999);
+        assertEq(usdt.balanceOf(address(vault)), 0, "a pro-rata deposit too");
         (,, uint256 nav) = vault.basket();
         assertEq(nav, vault.totalAssets());
+    }
+
+    function test_deposit_keepsTheIdleUsdtShareInUsdt() public {
+        _deposit(vault, alice, 10_000e6);
+        usdt.mint(address(vault), 1000e6); // idle USDT (e.g. a donation): ≈ 9.1 % of NAV
+        uint256 navBefore = vault.totalAssets();
+        uint256 idleBefore = usdt.balanceOf(address(vault));
+        _deposit(vault, bob, 10_000e6);
+        uint256 net = 10_000e6 - 10_000e6 * MINT_FEE_BPS / 10_000;
+        uint256 keptNow = usdt.balanceOf(address(vault)) - idleBefore;
+        assertApproxEqAbs(keptNow, net * idleBefore / navBefore, 1, "USDT kept pro-rata to the idle share");
     }
 
     function test_deposit_secondDepositorGetsSharesAgainstNavBefore() public {

@@ -11,15 +11,16 @@ import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
 
 import {RebalanceBase} from "./RebalanceBase.t.sol";
 
-/// @notice The pre-rebalancing deposit split (by target weight), for comparison with the flow-aware split.
-contract ProRataIndexVault is IndexVault {
+/// @notice A deposit split by target weight (the pre-rebalancing design), for comparison with the production split
+///         (pro-rata to current holdings).
+contract TargetSplitIndexVault is IndexVault {
     constructor(IIndexVaultConfigurator configurator, address rebalancer_) IndexVault(configurator, rebalancer_) {}
 
-    function _allocation(uint256 net, uint256[] memory, Snapshot memory s)
+    function _allocation(uint256 net, uint256[] memory, uint256, Snapshot memory s)
         internal
         view
         override
-        returns (uint256[] memory amountsIn)
+        returns (uint256[] memory amountsIn, uint256 kept)
     {
         uint256 n = s.balances.length;
         amountsIn = new uint256[](n);
@@ -29,12 +30,13 @@ contract ProRataIndexVault is IndexVault {
             remaining -= amountsIn[i];
         }
         amountsIn[n - 1] = remaining;
+        kept = 0;
     }
 }
 
-/// @notice Flow-aware deposits: they buy the most underweight constituents first, so ordinary inflows shrink drift.
-///         Measures how many rebalances this saves over a price path with regular deposits, against the same vault
-///         splitting deposits by target weight.
+/// @notice USDT deposits buy the vault's own mix (pro-rata to current holdings at oracle prices): they neither shrink
+///         nor grow drift, which is the rebalancer's job. Also records how many rebalances that costs over a price
+///         path with regular deposits, against a vault splitting deposits by target weight (logged for the bench note).
 contract RebalanceFlowTest is RebalanceBase {
     uint256 internal constant PERIODS = 40;
     uint256 internal constant INFLOW = 10_000e6; // {USDT units} per period (4 % of the initial NAV)
@@ -48,14 +50,23 @@ contract RebalanceFlowTest is RebalanceBase {
         _setConfig(c);
     }
 
-    function test_deposit_buysUnderweightFirst() public {
+    function test_deposit_buysTheVaultsMixEvenWhenOffTarget() public {
         _scalePrice(0, 120, 100); // constituent 0 overweight, the others under
-        address weth = vault.constituent(0).token;
-        uint256 wethBefore = _balance(weth);
-        uint256 maxBefore = _maxDeviationBps();
-        _deposit(vault, bob, 10_000e6);
-        assertEq(_balance(weth), wethBefore, "nothing bought of the overweight constituent");
-        assertLt(_maxDeviationBps(), maxBefore, "the deposit reduced drift");
+        uint256[] memory before = new uint256[](5);
+        for (uint256 i; i < 5; ++i) {
+            before[i] = _balance(vault.constituent(i).token);
+        }
+        uint256 deviationBefore = _maxDeviationBps();
+        _deposit(vault, bob, 20_000e6);
+        // Every holding grows by the same fraction (≈ 20k / NAV), up to each pool's fee and price impact.
+        uint256 growth0 = (_balance(vault.constituent(0).token) - before[0]) * 1e18 / before[0];
+        assertGt(growth0, 0, "the overweight constituent is bought too");
+        for (uint256 i = 1; i < 5; ++i) {
+            uint256 growth = (_balance(vault.constituent(i).token) - before[i]) * 1e18 / before[i];
+            assertApproxEqRel(growth, growth0, 0.02e18, "same growth for every holding");
+        }
+        uint256 deviationAfter = _maxDeviationBps();
+        assertApproxEqAbs(deviationAfter, deviationBefore, 3, "the deposit leaves drift where it was");
     }
 
     function test_deposit_onTargetSplitsByTarget() public {
@@ -71,33 +82,36 @@ contract RebalanceFlowTest is RebalanceBase {
         }
     }
 
-    function test_flowAwareDeposits_reduceTheNumberOfRebalances() public {
+    function test_proRataDeposits_leaveDriftToTheRebalancer() public {
         uint256 snap = vm.snapshotState();
-        uint256 flowAware = _run(vault);
+        uint256 proRata = _run(vault, true);
         vm.revertToState(snap);
 
-        IndexFactory proRataFactory = new IndexFactory(
-            address(new ProRataIndexVault(IIndexVaultConfigurator(address(configurator)), address(rebalancer)))
+        IndexFactory targetFactory = new IndexFactory(
+            address(new TargetSplitIndexVault(IIndexVaultConfigurator(address(configurator)), address(rebalancer)))
         );
-        factory = proRataFactory;
+        factory = targetFactory;
         _setUpVault(5);
-        uint256 proRata = _run(vault);
+        uint256 byTarget = _run(vault, false);
 
-        emit log_named_uint("rebalances with flow-aware deposits", flowAware);
-        emit log_named_uint("rebalances with pro-rata deposits  ", proRata);
-        assertLt(flowAware, proRata, "flow-aware deposits save rebalances");
+        emit log_named_uint("rebalances with pro-rata deposits     ", proRata);
+        emit log_named_uint("rebalances with deposits split by target", byTarget);
+        assertGt(proRata, 0, "the price path makes the index drift");
     }
 
     /// @dev A deterministic price path: every period each constituent moves by up to ±4 %, a deposit of INFLOW
-    ///      arrives, a day passes (arbitrageurs re-sync pools) and the keeper rebalances if due.
-    function _run(IndexVault v) internal returns (uint256 rebalances) {
+    ///      arrives, a day passes (arbitrageurs re-sync pools) and the keeper rebalances if due. With `checkMix`, each
+    ///      deposit must leave the largest deviation from target within 3 bps of where it was.
+    function _run(IndexVault v, bool checkMix) internal returns (uint256 rebalances) {
         IIndexVaultRebalancer r = IIndexVaultRebalancer(address(v));
         for (uint256 p; p < PERIODS; ++p) {
             for (uint256 i; i < 5; ++i) {
                 uint256 rnd = uint256(keccak256(abi.encode(p, i))) % 801; // 0..800
                 _scalePrice(i, 9600 + rnd, 10_000); // ×0.96 .. ×1.04
             }
+            uint256 before = _maxDeviationBps();
             _deposit(v, bob, INFLOW);
+            if (checkMix) assertApproxEqAbs(_maxDeviationBps(), before, 3, "a deposit leaves drift where it was");
             _warp(1 days);
             if (r.rebalanceStatus().due) {
                 vm.prank(keeper);

@@ -35,7 +35,7 @@ import {
   swapRouterAbi,
   uniswapV3FactoryAbi,
   uniswapV3PoolAbi,
-} from "./generated/abis";
+} from "../generated/abis";
 import { ANVIL_MNEMONIC, devAccounts, privateKeyOf } from "./accounts";
 import { rpcRequest, startAnvil, waitForRpc, type AnvilInstance } from "./anvil";
 import { deployLocalMarket, readLocalMarket, type LocalMarket, type LocalMarketConstituent } from "./localMarket";

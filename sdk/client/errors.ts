@@ -1,17 +1,24 @@
-// Turns a failed call into a sentence a wallet user understands. Revert data is decoded against every custom error of
-// our generated ABIs (vault, rebalancer module, configurator, factory, oracle library, local-market mocks, OpenZeppelin
-// errors they inherit), then explained by the table below; an error without an entry still shows its name and
-// arguments.
+// The one error table: turns a failed call into a sentence a wallet user (or a keeper's log) understands. Revert data
+// is decoded against every custom error of EVERY generated ABI (vault, rebalancer and composer modules,
+// configurator, factory, libraries, oracle, local-market mocks, the OpenZeppelin errors they inherit), then explained
+// by the table below; an error without an entry still shows its name and arguments. Also tells transport failures
+// (node down, timeout) apart from reverts.
 import {
   BaseError,
   ContractFunctionRevertedError,
+  HttpRequestError,
+  LimitExceededRpcError,
+  ResourceUnavailableRpcError,
+  SocketClosedError,
+  TimeoutError,
+  WebSocketRequestError,
   decodeErrorResult,
   formatUnits,
   toFunctionSelector,
   type Abi,
   type Hex,
 } from "viem";
-import { abis } from "../sdk/generated/abis";
+import { abis } from "../generated/abis";
 
 type AbiError = Extract<Abi[number], { type: "error" }>;
 
@@ -29,14 +36,16 @@ export const allErrorsAbi: Abi = (() => {
   return [...seen.values()];
 })();
 
-export interface DecodedRevert {
+/** A decoded revert (or any failure, explained). */
+export interface RevertInfo {
   /** e.g. "IndexVault__InsufficientShares"; undefined when the data matched no known error. */
-  name?: string;
-  args: readonly unknown[];
-  /** One sentence for a human. */
-  message: string;
+  readonly errorName?: string;
+  /** Decoded arguments (bigints stay bigints). */
+  readonly args?: readonly unknown[];
+  /** One sentence for a human, always present. */
+  readonly message: string;
   /** Raw revert data, when the node returned some. */
-  data?: Hex;
+  readonly data?: Hex;
 }
 
 const usdt = (v: unknown): string => `${formatUnits(v as bigint, 6)} USDT`;
@@ -175,40 +184,86 @@ export const ERROR_MESSAGES: Record<string, (a: readonly unknown[]) => string> =
   PriceMover__UnknownToken: (a) => `token ${String(a[0])} is not in the local market`,
 };
 
-/** Finds revert data anywhere in a viem error chain (or a raw error carrying `data`). */
-function revertData(error: unknown): Hex | undefined {
+/** `Name(arg, arg)`: the decoded error as code would write it. */
+export function errorSignature(info: Pick<RevertInfo, "errorName" | "args">): string | undefined {
+  if (info.errorName === undefined) return undefined;
+  return `${info.errorName}(${(info.args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : String(a))).join(", ")})`;
+}
+
+/** Finds revert data anywhere in a viem error chain (or a raw error carrying `data`, or a JSON-RPC `{ data: { data } }`). */
+export function revertDataOf(error: unknown): Hex | undefined {
   if (error instanceof BaseError) {
     const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
     if (reverted instanceof ContractFunctionRevertedError && reverted.raw !== undefined) return reverted.raw;
-    let found: Hex | undefined;
-    error.walk((e) => {
-      const data = (e as { data?: unknown }).data;
-      if (typeof data === "string" && /^0x[0-9a-fA-F]{8,}$/.test(data)) found = data as Hex;
-      return found !== undefined;
-    });
-    return found;
   }
-  const data = (error as { data?: unknown } | null)?.data;
-  return typeof data === "string" && data.startsWith("0x") ? (data as Hex) : undefined;
+  let cur: unknown = error;
+  for (let depth = 0; depth < 10 && cur !== null && typeof cur === "object"; depth++) {
+    const data = (cur as { data?: unknown }).data;
+    const hex = typeof data === "string" ? data : typeof data === "object" && data !== null ? (data as { data?: unknown }).data : undefined;
+    if (typeof hex === "string" && /^0x([0-9a-fA-F]{2})*$/.test(hex) && hex.length >= 10) return hex as Hex;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
-/** Decodes revert data against every known error. */
-export function decodeRevertData(data: Hex): DecodedRevert {
-  try {
-    const { errorName, args } = decodeErrorResult({ abi: allErrorsAbi, data });
-    const list = (args ?? []) as readonly unknown[];
-    const explain = ERROR_MESSAGES[errorName];
-    const message = explain !== undefined ? explain(list) : `${errorName}(${list.map(String).join(", ")})`;
-    return { name: errorName, args: list, message, data };
-  } catch {
-    return { args: [], message: `reverted with unknown data ${data.slice(0, 74)}`, data };
+/** Decodes revert data against every known error (`abi` first, when given: e.g. a contract outside this build). */
+export function decodeRevertData(data: Hex | undefined, abi?: Abi): RevertInfo {
+  if (data === undefined || data === "0x") return { message: "reverted without a reason" };
+  for (const candidate of abi === undefined ? [allErrorsAbi] : [abi, allErrorsAbi]) {
+    try {
+      const { errorName, args } = decodeErrorResult({ abi: candidate, data });
+      const list = (args ?? []) as readonly unknown[];
+      const explain = ERROR_MESSAGES[errorName];
+      const message = explain !== undefined ? explain(list) : (errorSignature({ errorName, args: list }) ?? errorName);
+      return { errorName, args: list, message, data };
+    } catch {
+      // next candidate
+    }
   }
+  return { args: [], message: `reverted with unknown data ${data.slice(0, 74)}`, data };
+}
+
+/** The revert inside `error`, decoded; undefined when `error` carries no revert data and is no contract revert. */
+export function revertFromError(error: unknown, abi?: Abi): RevertInfo | undefined {
+  const data = revertDataOf(error);
+  if (data !== undefined) return decodeRevertData(data, abi);
+  if (error instanceof BaseError) {
+    const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (reverted instanceof ContractFunctionRevertedError) {
+      return { message: reverted.reason !== undefined ? `reverted: ${reverted.reason}` : "reverted without a reason" };
+    }
+  }
+  return undefined;
 }
 
 /** Why a call failed, for a human: the decoded custom error, else viem's short message. */
-export function explainError(error: unknown): DecodedRevert {
-  const data = revertData(error);
-  if (data !== undefined && data.length >= 10) return decodeRevertData(data);
-  if (error instanceof BaseError) return { args: [], message: error.shortMessage };
-  return { args: [], message: error instanceof Error ? error.message : String(error) };
+export function explainError(error: unknown): RevertInfo {
+  // A refusal caught before sending (validate.ts ValidationError) names the vault error the transaction would raise;
+  // a mined revert (tx.ts TransactionRevertedError) carries its decoded reason.
+  const named = (error as { errorName?: unknown } | null)?.errorName;
+  if (error instanceof Error && typeof named === "string") return { errorName: named, message: error.message };
+  const carried = (error as { revert?: RevertInfo } | null)?.revert;
+  if (error instanceof Error && carried !== undefined && typeof carried.message === "string") return { ...carried, message: error.message };
+  const revert = revertFromError(error);
+  if (revert !== undefined) return revert;
+  if (error instanceof BaseError) return { message: error.shortMessage };
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+function isTransportCause(c: unknown): boolean {
+  return (
+    c instanceof HttpRequestError ||
+    c instanceof TimeoutError ||
+    c instanceof WebSocketRequestError ||
+    c instanceof SocketClosedError ||
+    c instanceof LimitExceededRpcError ||
+    c instanceof ResourceUnavailableRpcError
+  );
+}
+
+/** True when `e` (or any cause) is a transport-level failure: node down, timeout, rate limit. */
+export function isTransportError(e: unknown): boolean {
+  if (e instanceof BaseError) return e.walk(isTransportCause) !== null;
+  // fetch() itself (undici) rejects with TypeError("fetch failed") and an ECONNREFUSED cause.
+  return e instanceof TypeError && /fetch failed/i.test(e.message);
 }
