@@ -9,10 +9,9 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { erc20Abi, parseEventLogs, type Address, type Hash } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployProtocol, type DeployedProtocol } from "../../cli/testing";
-import { deposit, quoteDeposit, readVaultStatus, withSlippage } from "../../cli/vault";
-import { indexVaultAbi } from "../../sdk/generated/abis";
-import { repoRoot } from "../../sdk/paths";
-import { useLocalChain } from "../../sdk/testing";
+import { deposit, quoteDeposit, readVaultStatus, vaultAbi, withSlippage } from "../../sdk/client";
+import { repoRoot } from "../../sdk/local/paths";
+import { useLocalChain } from "../../sdk/local/testing";
 import { fmtUnits, level, pct, short, usd } from "../src/lib/format";
 import { planDeposit } from "../src/lib/quote";
 import { serveApp, type ServedApp } from "../scripts/serve";
@@ -49,10 +48,16 @@ const shots = process.env.E2E_SCREENSHOTS_DIR ?? join(repoRoot(), "cache", "web-
 /** The wallet injected into the page: anvil's unlocked account, with switches for the error cases. */
 function injectedWallet({ rpcUrl, account }: { rpcUrl: string; account: string }): void {
   const w = window as unknown as Record<string, unknown>;
-  const state = { chainId: "0x7a69", rejectNext: false, authorized: false };
+  const state = { chainId: "0x7a69", rejectNext: false, authorized: false, delayNextCallSeconds: 0 };
   const listeners: Record<string, ((...a: unknown[]) => void)[]> = {};
   const emit = (event: string, ...args: unknown[]): void => (listeners[event] ?? []).forEach((f) => f(...args));
   let id = 0;
+  const rpc = async (method: string, params: unknown[]): Promise<unknown> => {
+    const response = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params }) });
+    const json = (await response.json()) as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
+    if (json.error !== undefined) throw Object.assign(new Error(json.error.message), json.error);
+    return json.result;
+  };
   w.__e2eWallet = {
     state,
     setChain(chainId: string) {
@@ -82,16 +87,21 @@ function injectedWallet({ rpcUrl, account }: { rpcUrl: string; account: string }
           emit("chainChanged", next);
           return null;
         }
-        case "eth_sendTransaction":
+        case "eth_sendTransaction": {
           if (state.rejectNext) {
             state.rejectNext = false;
             throw Object.assign(new Error("User rejected the request."), { code: 4001 });
           }
+          // A user who leaves the signature open: time passes on the chain before a (non-approve) call is sent.
+          const data = (params?.[0] as { data?: string } | undefined)?.data ?? "";
+          if (state.delayNextCallSeconds > 0 && !data.startsWith("0x095ea7b3")) {
+            await rpc("evm_increaseTime", [state.delayNextCallSeconds]);
+            await rpc("evm_mine", []);
+            state.delayNextCallSeconds = 0;
+          }
+        }
       }
-      const response = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params: params ?? [] }) });
-      const json = (await response.json()) as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
-      if (json.error !== undefined) throw Object.assign(new Error(json.error.message), json.error);
-      return json.result;
+      return rpc(method, params ?? []);
     },
     on(event: string, f: (...a: unknown[]) => void) {
       (listeners[event] ??= []).push(f);
@@ -155,9 +165,10 @@ afterAll(async () => {
 
 describe("web app in Chromium", () => {
   it("test_list_showsEveryFactoryVaultWithOnChainNumbers", async () => {
-    await page.goto(app.url);
+    // The first load compiles the app (Vite's dependency pre-bundling): give it time on a busy machine.
+    await page.goto(app.url, { timeout: 120_000 });
     const rows = page.locator("[data-testid=index-list] tbody tr");
-    await poll(() => rows.count(), { timeout: UI_TIMEOUT }).toBe(3);
+    await poll(() => rows.count(), { timeout: 90_000 }).toBe(3);
     const status = await readVaultStatus(local.chain.publicClient, vault);
     const row = page.locator(`tr[data-vault="${vault}"]`);
     await poll(() => row.textContent()).toContain(status.name);
@@ -232,13 +243,10 @@ describe("web app in Chromium", () => {
     expect(allowance).toBe(0n);
   });
 
-  it("test_vaultRefusal_isDecodedInPlainWords", async () => {
+  it("test_vaultRule_isRefusedInPlainWordsBeforeSigning", async () => {
     await page.getByLabel("Deposit amount (USDT)").fill("5");
-    await poll(() => testId("min-shares").textContent()).toMatch(/shares$/);
-    await poll(() => page.getByRole("button", { name: "Approve and deposit" }).isEnabled()).toBe(true);
-    await page.getByRole("button", { name: "Approve and deposit" }).click();
-    await poll(() => testId("deposit-error").textContent()).toBe("Deposit of 5 USDT is below the vault's minimum of 10 USDT.");
-    expect(await page.locator("[data-step=check]").getAttribute("data-state")).toBe("failed");
+    await poll(() => testId("quote-error").textContent()).toBe("Could not quote: Deposit of 5 USDT is below the vault's minimum of 10 USDT.");
+    expect(await page.getByRole("button", { name: "Approve and deposit" }).isDisabled()).toBe(true);
   });
 
   it("test_approveAndDeposit_receiptMatchesTheChain", async () => {
@@ -250,12 +258,12 @@ describe("web app in Chromium", () => {
     for (const step of ["check", "approve", "deposit"]) expect(await page.locator(`[data-step=${step}]`).getAttribute("data-state")).toBe("done");
     const hash = ((await testId("receipt-hash").textContent()) ?? "").split(" ")[0] as Hash;
     const receipt = await local.chain.publicClient.getTransactionReceipt({ hash });
-    const [event] = parseEventLogs({ abi: indexVaultAbi, eventName: "Deposited", logs: receipt.logs });
+    const [event] = parseEventLogs({ abi: vaultAbi, eventName: "Deposited", logs: receipt.logs });
     expect(event?.args.receiver).toBe(user);
     expect(await testId("receipt-assets").textContent()).toBe(`${fmtUnits(event!.args.assets, 6, 6)} USDT`);
     expect(await testId("receipt-shares").textContent()).toBe(fmtUnits(event!.args.shares, 18, 18));
     expect(await testId("receipt-value").textContent()).toBe(`${fmtUnits(event!.args.valueIn, 6, 6)} USDT`);
-    const balance = await local.chain.publicClient.readContract({ address: vault, abi: indexVaultAbi, functionName: "balanceOf", args: [user] });
+    const balance = await local.chain.publicClient.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [user] });
     expect(balance).toBe(event!.args.shares);
     await poll(() => testId("position-shares").textContent()).toBe(fmtUnits(balance, 18, 6));
     await poll(() => page.locator("[data-testid=activity] tbody tr").count()).toBe(1);
@@ -265,14 +273,28 @@ describe("web app in Chromium", () => {
     await shot("03-deposit-receipt");
   });
 
+  it("test_minedRevert_deadlinePassedWhileSigning_isDecoded", async () => {
+    const usdtBefore = await local.chain.publicClient.readContract({ address: local.chain.market.usdt, abi: erc20Abi, functionName: "balanceOf", args: [user] });
+    await page.getByLabel("Deposit amount (USDT)").fill("1000");
+    await poll(() => page.getByRole("button", { name: "Approve and deposit" }).isEnabled()).toBe(true);
+    // The deposit is signed 25 minutes later: past its 20-minute deadline, so the vault reverts it on chain.
+    await page.evaluate(() => ((window as unknown as { __e2eWallet: { state: { delayNextCallSeconds: number } } }).__e2eWallet.state.delayNextCallSeconds = 25 * 60));
+    await page.getByRole("button", { name: "Approve and deposit" }).click();
+    await poll(() => testId("deposit-error").textContent(), { timeout: 45_000 }).toMatch(/reverted .*: the transaction arrived after its deadline/);
+    expect(await page.locator("[data-step=approve]").getAttribute("data-state")).toBe("done");
+    expect(await page.locator("[data-step=deposit]").getAttribute("data-state")).toBe("failed");
+    const usdtAfter = await local.chain.publicClient.readContract({ address: local.chain.market.usdt, abi: erc20Abi, functionName: "balanceOf", args: [user] });
+    expect(usdtAfter).toBe(usdtBefore);
+  });
+
   it("test_redeemToUsdt_receiptMatchesTheChain", async () => {
-    const before = await local.chain.publicClient.readContract({ address: vault, abi: indexVaultAbi, functionName: "balanceOf", args: [user] });
+    const before = await local.chain.publicClient.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [user] });
     const half = before / 2n;
     await page.getByLabel("Shares to redeem").fill(fmtUnits(half, 18, 18).replace(/,/g, ""));
     await poll(() => testId("min-assets").textContent()).toMatch(/^\$/);
     await page.getByRole("button", { name: "Redeem to USDT" }).click();
     await poll(() => testId("redeem-receipt").count(), { timeout: 45_000 }).toBe(1);
-    const events = await local.chain.publicClient.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "Redeemed", args: { owner: user }, fromBlock: 0n });
+    const events = await local.chain.publicClient.getContractEvents({ address: vault, abi: vaultAbi, eventName: "Redeemed", args: { owner: user }, fromBlock: 0n });
     expect(events).toHaveLength(1);
     expect(events[0]!.args.shares).toBe(half);
     expect(await testId("redeem-receipt-assets").textContent()).toBe(`${fmtUnits(events[0]!.args.assets!, 6, 6)} USDT`);
@@ -281,7 +303,7 @@ describe("web app in Chromium", () => {
 
   it("test_redeemInKind_whileUsdtRedeemsArePaused", async () => {
     const guardian = local.chain.walletClients[0]!;
-    const hash = await guardian.writeContract({ address: vault, abi: indexVaultAbi, functionName: "pause", args: [4] });
+    const hash = await guardian.writeContract({ address: vault, abi: vaultAbi, functionName: "pause", args: [4] });
     await local.chain.publicClient.waitForTransactionReceipt({ hash });
     await poll(() => testId("redeem-closed").textContent(), { timeout: UI_TIMEOUT }).toContain("USDT redemptions are paused by the vault's guardian.");
     await page.getByRole("button", { name: "Max" }).click();
@@ -291,7 +313,7 @@ describe("web app in Chromium", () => {
     await shot("04-redeem-paused");
     await page.getByRole("button", { name: "Redeem in kind" }).click();
     await poll(() => testId("inkind-receipt").count(), { timeout: 45_000 }).toBe(1);
-    const [event] = await local.chain.publicClient.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "RedeemedInKind", args: { owner: user }, fromBlock: 0n });
+    const [event] = await local.chain.publicClient.getContractEvents({ address: vault, abi: vaultAbi, eventName: "RedeemedInKind", args: { owner: user }, fromBlock: 0n });
     const status = await readVaultStatus(local.chain.publicClient, vault);
     const expected = status.constituents
       .map((c, i) => ({ a: event!.args.amounts![i]!, c }))
@@ -313,7 +335,7 @@ describe("web app in Chromium", () => {
 
   it("test_phoneWidth_noSidewaysScroll", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.reload();
+    await page.reload({ timeout: 60_000 });
     await poll(() => testId("nav-per-share").count()).toBe(1);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);

@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { readDeployments } from "../../cli/deployments";
 import { runDemo } from "../../demo/story";
-import { startAnvil } from "../../sdk/anvil";
-import { connectLocalChain, LOCAL_ANVIL_ARGS } from "../../sdk/localChain";
-import { repoRoot } from "../../sdk/paths";
+import { startAnvil } from "../../sdk/local/anvil";
+import { connectLocalChain, LOCAL_ANVIL_ARGS } from "../../sdk/local/localChain";
+import { repoRoot } from "../../sdk/local/paths";
 import { serveApp } from "./serve";
 
 /** anvil account used as the local development wallet (0 deploys, 1 keeps, 2-4 are the demo's wallets, 9 takes fees). */

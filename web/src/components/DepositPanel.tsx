@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
 import { useApp } from "../context";
 import { invalidateVault, useQueryClient, useWallet, useWalletState } from "../hooks";
-import { deposit, explain, fmtUnits, indexVaultAbi, parseAmount, preflightDeposit, quoteDeposit, type DepositResult, type VaultStatus } from "../lib/client";
+import { deposit, explain, fmtUnits, vaultAbi, parseAmount, preflightDeposit, quoteDeposit, type DepositResult, type VaultStatus } from "../lib/client";
 import { pct, shares as fmtShares, usd } from "../lib/format";
 import { approvalNeeded, costBps, deadlineAfter, depositBlocker, parseSlippage, planDeposit, usdtPathClosed } from "../lib/quote";
 import { Steps, update, type Step } from "./Steps";
@@ -52,7 +52,7 @@ export function DepositPanel({ status }: { status: VaultStatus }) {
     placeholderData: (prev) => prev,
     queryFn: async () => {
       if (config.quoter === undefined) {
-        const preview = await client.readContract({ address: status.vault, abi: indexVaultAbi, functionName: "previewDeposit", args: [assets] });
+        const preview = await client.readContract({ address: status.vault, abi: vaultAbi, functionName: "previewDeposit", args: [assets] });
         return { assets, mintFee: (assets * BigInt(status.fees.mintBps)) / 10_000n, legs: [], expectedShares: preview, previewShares: preview, allocation: "vault floor (no QuoterV2 configured)" };
       }
       return quoteDeposit(client, status, config.quoter, assets);
@@ -146,7 +146,11 @@ export function DepositPanel({ status }: { status: VaultStatus }) {
         {!deadlineOk ? <p className="error small">The deadline must be between 1 minute and 24 hours.</p> : null}
 
         {quote.isFetching && q === undefined ? <p role="status">Quoting on Uniswap…</p> : null}
-        {quote.error !== null ? <p className="error">Could not quote: {explain(quote.error)}</p> : null}
+        {quote.error !== null && amount.value === assets ? (
+          <p role="alert" className="error" data-testid="quote-error">
+            Could not quote: {explain(quote.error)}
+          </p>
+        ) : null}
         {q !== undefined && plan !== undefined ? (
           <div className="quote" data-testid="deposit-quote">
             <dl className="kv">

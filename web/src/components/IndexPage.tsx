@@ -98,7 +98,7 @@ function Basket({ details }: { details: VaultDetails }) {
           <tbody>
             {s.constituents.map((c, i) => {
               const feed = details.feeds[i];
-              const stale = feed !== undefined && feed.heartbeat > 0 && Number(s.timestamp - feed.updatedAt) > feed.heartbeat;
+              const stale = feed?.stale === true;
               const frac = driftFraction(c.deviationBps, threshold);
               return (
                 <tr key={c.token}>
@@ -123,7 +123,7 @@ function Basket({ details }: { details: VaultDetails }) {
                   </td>
                   <td>{price18(c.priceD18)}</td>
                   <td className={stale ? "stale" : ""}>
-                    {feed === undefined || feed.updatedAt === 0n ? "?" : `${age(feed.updatedAt, s.timestamp)}${stale ? " (stale)" : ""}`}
+                    {feed === undefined ? "?" : `${age(0, feed.ageSeconds)}${stale ? " (stale)" : ""}`}
                   </td>
                 </tr>
               );

@@ -6,7 +6,7 @@ import { invalidateVault, useQueryClient, useWallet, useWalletState } from "../h
 import {
   explain,
   fmtUnits,
-  indexVaultAbi,
+  vaultAbi,
   parseAmount,
   quoteRedeem,
   redeem,
@@ -60,10 +60,10 @@ export function RedeemPanel({ status }: { status: VaultStatus }) {
     enabled: debounced > 0n && !tooMany,
     placeholderData: (prev) => prev,
     queryFn: async () => {
-      const inKind = await client.readContract({ address: status.vault, abi: indexVaultAbi, functionName: "previewRedeemInKind", args: [debounced] });
+      const inKind = await client.readContract({ address: status.vault, abi: vaultAbi, functionName: "previewRedeemInKind", args: [debounced] });
       if (closed !== undefined) return { shares: debounced, inKind, usdt: undefined };
       if (config.quoter === undefined) {
-        const preview = await client.readContract({ address: status.vault, abi: indexVaultAbi, functionName: "previewRedeem", args: [debounced] });
+        const preview = await client.readContract({ address: status.vault, abi: vaultAbi, functionName: "previewRedeem", args: [debounced] });
         return { shares: debounced, inKind, usdt: { shares: debounced, legs: [], idle: 0n, burnFee: 0n, expectedAssets: preview, previewAssets: preview } };
       }
       return { shares: debounced, inKind, usdt: await quoteRedeem(client, status, config.quoter, debounced) };

@@ -1,7 +1,7 @@
 // The app's one door to the chain. Every read, quote, error decoding and send the web app makes comes from the
-// project's vault client: today cli/vault.ts (reads, QuoterV2 quotes, sends), cli/errors.ts (the decoded custom-error
-// table) and the generated ABIs; when the shared client moves into sdk/, only the imports below change. Nothing else
-// in web/ imports chain logic from outside web/.
+// project's vault client, sdk/client (browser-safe: viem and the generated ABIs only), the same module the CLI, the
+// keeper and the demo use; cli/format.ts lends its exact bigint formatters. Nothing else in web/ imports chain logic
+// from outside web/.
 import {
   BaseError,
   ChainMismatchError,
@@ -12,37 +12,37 @@ import {
   type Chain,
 } from "viem";
 import { foundry } from "viem/chains";
-import { explainError } from "../../../cli/errors";
-import { indexVaultAbi } from "../../../sdk/generated/abis";
-import type { AnyPublicClient } from "../../../cli/vault";
+import { explainError, vaultAbi, type AnyPublicClient } from "../../../sdk/client";
 
 export {
   BPS,
+  ERROR_MESSAGES,
   PAUSE,
   deposit,
+  explainError,
+  factoryAbi,
   listVaults,
   quoteDeposit,
   quoteRedeem,
   readVaultStatus,
-  rebalancerAbi,
   redeem,
   redeemInKind,
   valueInUsdt,
+  vaultAbi,
   withSlippage,
   type AnyPublicClient,
   type DepositQuote,
   type DepositResult,
   type Leg,
+  type NamedFeed,
   type Progress,
   type RedeemInKindResult,
   type RedeemQuote,
   type RedeemResult,
   type VaultStatus,
   type Wallet,
-} from "../../../cli/vault";
-export { ERROR_MESSAGES, explainError } from "../../../cli/errors";
+} from "../../../sdk/client";
 export { fmtBps, fmtUnits, fmtUsdt, parseAmount, shortAddress } from "../../../cli/format";
-export { iIndexFactoryAbi, indexVaultAbi, mockAggregatorAbi } from "../../../sdk/generated/abis";
 
 /** The chain the app talks to: anvil's foundry chain for 31337, otherwise a minimal definition from the RPC URL. */
 export function appChain(chainId: number, rpcUrl: string): Chain {
@@ -60,7 +60,7 @@ export function readClient(chain: Chain, rpcUrl: string): AnyPublicClient {
 
 /**
  * Why something failed, in plain words: a rejected signature and a wallet on the wrong chain are said as such; a
- * revert is decoded with the CLI's custom-error table (cli/errors.ts).
+ * revert is decoded with the client's one custom-error table (sdk/client/errors.ts).
  */
 export function explain(error: unknown): string {
   if (error instanceof BaseError) {
@@ -88,11 +88,11 @@ export async function preflightDeposit(
   args: { assets: bigint; minShares: bigint; deadline: bigint },
 ): Promise<string | undefined> {
   try {
-    await client.simulateContract({ address: vault, abi: indexVaultAbi, functionName: "deposit", args: [args.assets, account, args.minShares, args.deadline], account });
+    await client.simulateContract({ address: vault, abi: vaultAbi, functionName: "deposit", args: [args.assets, account, args.minShares, args.deadline], account });
     return undefined;
   } catch (error) {
     const decoded = explainError(error);
-    if (decoded.name !== undefined && /Allowance/.test(decoded.name)) return undefined;
+    if (decoded.errorName !== undefined && /Allowance/.test(decoded.errorName)) return undefined;
     return explain(error);
   }
 }

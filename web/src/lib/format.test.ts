@@ -4,7 +4,7 @@ import { resolveConfig } from "./config";
 import { age, driftFraction, level, pct, price18, route, shares, short, usd } from "./format";
 import { explain } from "./client";
 import { encodeErrorResult, UserRejectedRequestError } from "viem";
-import { indexVaultAbi } from "./client";
+import { vaultAbi } from "./client";
 
 describe("format", () => {
   it("test_usd_exactBigintWithGrouping", () => {
@@ -45,7 +45,7 @@ describe("format", () => {
 
 describe("errors in plain words", () => {
   it("test_explain_decodesTheVaultsCustomErrorWithTheCliTable", () => {
-    const data = encodeErrorResult({ abi: indexVaultAbi, errorName: "IndexVault__DepositTooSmall", args: [5_000_000n, 10_000_000n] });
+    const data = encodeErrorResult({ abi: vaultAbi, errorName: "IndexVault__DepositTooSmall", args: [5_000_000n, 10_000_000n] });
     expect(explain({ data })).toBe("Deposit of 5 USDT is below the vault's minimum of 10 USDT.");
   });
 

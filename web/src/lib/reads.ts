@@ -1,20 +1,12 @@
 // The app's extra reads, all on-chain (no database): price ages, roles, the last rebalance, a NAV/level history from
 // events plus block sampling, and one wallet's deposits and redemptions. Built on the vault client (./client).
-import { erc20Abi, keccak256, toHex, zeroHash, type Abi, type Address, type Hash } from "viem";
-import { indexVaultAbi, mockAggregatorAbi, rebalancerAbi, readVaultStatus, type AnyPublicClient, type VaultStatus } from "./client";
-
-export interface FeedInfo {
-  feed: Address;
-  /** {s} */
-  heartbeat: number;
-  /** {s} */
-  updatedAt: bigint;
-}
+import { erc20Abi, keccak256, parseAbi, toHex, zeroHash, type Address, type Hash } from "viem";
+import { readVaultStatus, vaultAbi, type AnyPublicClient, type NamedFeed, type VaultStatus } from "./client";
 
 export interface VaultDetails {
   status: VaultStatus;
-  /** Chainlink feed of each constituent (same order). */
-  feeds: FeedInfo[];
+  /** Chainlink feed of each constituent (same order), named by token with its age, from the client's status read. */
+  feeds: (NamedFeed | undefined)[];
   /** Symbol of each token on each constituent's route. */
   routeSymbols: string[][];
   /** {s} from when anyone may rebalance (drift flagged and the keeper's grace period over); 0: not flagged. */
@@ -24,19 +16,7 @@ export interface VaultDetails {
 /** The vault's status plus what the index page shows beside it. */
 export async function readVaultDetails(client: AnyPublicClient, vault: Address): Promise<VaultDetails> {
   const status = await readVaultStatus(client, vault);
-  const infos = await Promise.all(status.constituents.map((c) => client.readContract({ address: vault, abi: indexVaultAbi, functionName: "constituent", args: [BigInt(c.index)] })));
-  const feeds = await Promise.all(
-    infos.map(async (info): Promise<FeedInfo> => {
-      let updatedAt = 0n;
-      try {
-        const round = await client.readContract({ address: info.feed, abi: mockAggregatorAbi, functionName: "latestRoundData" });
-        updatedAt = round[3];
-      } catch {
-        updatedAt = 0n;
-      }
-      return { feed: info.feed, heartbeat: info.heartbeat, updatedAt };
-    }),
-  );
+  const feeds = status.constituents.map((c) => status.feeds.find((f) => f.tokenAddress.toLowerCase() === c.token.toLowerCase()));
   const symbolCache = new Map<Address, Promise<string>>([[status.asset, Promise.resolve("USDT")]]);
   const symbolOf = (token: Address): Promise<string> => {
     let s = symbolCache.get(token);
@@ -48,12 +28,18 @@ export async function readVaultDetails(client: AnyPublicClient, vault: Address):
   };
   const routeSymbols = await Promise.all(status.constituents.map((c) => Promise.all(c.path.map(symbolOf))));
   let permissionlessAt = 0n;
-  if (rebalancerAbi !== undefined && status.rebalance !== undefined) {
-    const r = (await client.readContract({ address: vault, abi: rebalancerAbi, functionName: "rebalanceStatus" }).catch(() => undefined)) as { permissionlessAt: bigint } | undefined;
+  if (status.rebalance !== undefined) {
+    const r = await client.readContract({ address: vault, abi: vaultAbi, functionName: "rebalanceStatus" }).catch(() => undefined);
     permissionlessAt = r?.permissionlessAt ?? 0n;
   }
   return { status, feeds, routeSymbols, permissionlessAt };
 }
+
+/** OpenZeppelin AccessControl's role events (the vault inherits them; its interface ABI does not list them). */
+const roleEventsAbi = parseAbi([
+  "event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)",
+  "event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)",
+]);
 
 export const ROLE_NAMES: Record<Hash, string> = {
   [zeroHash]: "admin",
@@ -65,8 +51,8 @@ export const ROLE_NAMES: Record<Hash, string> = {
 /** Current holders of each role, from RoleGranted/RoleRevoked events. */
 export async function readRoles(client: AnyPublicClient, vault: Address, fromBlock: bigint): Promise<{ role: string; holders: Address[] }[]> {
   const [granted, revoked] = await Promise.all([
-    client.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "RoleGranted", fromBlock }),
-    client.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "RoleRevoked", fromBlock }),
+    client.getContractEvents({ address: vault, abi: roleEventsAbi, eventName: "RoleGranted", fromBlock }),
+    client.getContractEvents({ address: vault, abi: roleEventsAbi, eventName: "RoleRevoked", fromBlock }),
   ]);
   const events = [...granted.map((e) => ({ e, grant: true })), ...revoked.map((e) => ({ e, grant: false }))].sort((a, b) =>
     a.e.blockNumber === b.e.blockNumber ? (a.e.logIndex ?? 0) - (b.e.logIndex ?? 0) : a.e.blockNumber < b.e.blockNumber ? -1 : 1,
@@ -98,8 +84,7 @@ export interface RebalanceReceiptView {
 
 /** The vault's latest Rebalanced receipt, if any. */
 export async function readLastRebalance(client: AnyPublicClient, vault: Address, fromBlock: bigint): Promise<RebalanceReceiptView | undefined> {
-  if (rebalancerAbi === undefined) return undefined;
-  const events = await client.getContractEvents({ address: vault, abi: rebalancerAbi as Abi, eventName: "Rebalanced", fromBlock });
+  const events = await client.getContractEvents({ address: vault, abi: vaultAbi, eventName: "Rebalanced", fromBlock });
   const last = events.at(-1) as unknown as { blockNumber: bigint; transactionHash: Hash; args: { receipt: Omit<RebalanceReceiptView, "blockNumber" | "hash"> } } | undefined;
   if (last === undefined) return undefined;
   return { blockNumber: last.blockNumber, hash: last.transactionHash, ...last.args.receipt };
@@ -128,14 +113,14 @@ export async function readHistory(client: AnyPublicClient, vault: Address, fromB
     for (const e of events) labelled.set(e.blockNumber, labelled.has(e.blockNumber) ? `${labelled.get(e.blockNumber)}, ${label}` : label);
   };
   const [deposits, redeems, inKind] = await Promise.all([
-    client.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "Deposited", fromBlock }),
-    client.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "Redeemed", fromBlock }),
-    client.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "RedeemedInKind", fromBlock }),
+    client.getContractEvents({ address: vault, abi: vaultAbi, eventName: "Deposited", fromBlock }),
+    client.getContractEvents({ address: vault, abi: vaultAbi, eventName: "Redeemed", fromBlock }),
+    client.getContractEvents({ address: vault, abi: vaultAbi, eventName: "RedeemedInKind", fromBlock }),
   ]);
   add(deposits, "deposit");
   add(redeems, "redeem");
   add(inKind, "redeem in kind");
-  if (rebalancerAbi !== undefined) add(await client.getContractEvents({ address: vault, abi: rebalancerAbi as Abi, eventName: "Rebalanced", fromBlock }), "rebalance");
+  add(await client.getContractEvents({ address: vault, abi: vaultAbi, eventName: "Rebalanced", fromBlock }), "rebalance");
   const first = deposits[0]?.blockNumber ?? fromBlock;
   const blocks = new Set<bigint>([...labelled.keys(), latest]);
   if (latest > first) for (let i = 0; i <= samples; i++) blocks.add(first + ((latest - first) * BigInt(i)) / BigInt(samples));
@@ -144,8 +129,8 @@ export async function readHistory(client: AnyPublicClient, vault: Address, fromB
     sorted.map(async (block): Promise<HistoryPoint | undefined> => {
       try {
         const [navPerShare, indexLevel, header] = await Promise.all([
-          client.readContract({ address: vault, abi: indexVaultAbi, functionName: "navPerShare", blockNumber: block }),
-          client.readContract({ address: vault, abi: indexVaultAbi, functionName: "indexLevel", blockNumber: block }),
+          client.readContract({ address: vault, abi: vaultAbi, functionName: "navPerShare", blockNumber: block }),
+          client.readContract({ address: vault, abi: vaultAbi, functionName: "indexLevel", blockNumber: block }),
           client.getBlock({ blockNumber: block }),
         ]);
         const label = labelled.get(block);
@@ -179,9 +164,9 @@ export interface Activity {
 /** A wallet's deposits and redemptions with their receipts, newest first. */
 export async function readActivity(client: AnyPublicClient, vault: Address, account: Address, fromBlock: bigint): Promise<Activity[]> {
   const [deposits, redeems, inKind] = await Promise.all([
-    client.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "Deposited", args: { receiver: account }, fromBlock }),
-    client.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "Redeemed", args: { owner: account }, fromBlock }),
-    client.getContractEvents({ address: vault, abi: indexVaultAbi, eventName: "RedeemedInKind", args: { owner: account }, fromBlock }),
+    client.getContractEvents({ address: vault, abi: vaultAbi, eventName: "Deposited", args: { receiver: account }, fromBlock }),
+    client.getContractEvents({ address: vault, abi: vaultAbi, eventName: "Redeemed", args: { owner: account }, fromBlock }),
+    client.getContractEvents({ address: vault, abi: vaultAbi, eventName: "RedeemedInKind", args: { owner: account }, fromBlock }),
   ]);
   const out: Activity[] = deposits.map((e) => ({
     kind: "deposit",
@@ -193,7 +178,7 @@ export async function readActivity(client: AnyPublicClient, vault: Address, acco
     fee: e.args.mintFee!,
   }));
   const navBefore = (block: bigint): Promise<bigint> =>
-    client.readContract({ address: vault, abi: indexVaultAbi, functionName: "navPerShare", blockNumber: block - 1n }).catch(() => 0n);
+    client.readContract({ address: vault, abi: vaultAbi, functionName: "navPerShare", blockNumber: block - 1n }).catch(() => 0n);
   for (const e of redeems) {
     const nps = await navBefore(e.blockNumber);
     out.push({ kind: "redeem", blockNumber: e.blockNumber, hash: e.transactionHash, shares: e.args.shares!, usdt: e.args.assets!, value: (e.args.shares! * nps) / 10n ** 18n, fee: e.args.burnFee! });
@@ -210,7 +195,7 @@ export async function readWallet(client: AnyPublicClient, status: Pick<VaultStat
   const [usdt, allowance, shares] = await Promise.all([
     client.readContract({ address: status.asset, abi: erc20Abi, functionName: "balanceOf", args: [account] }),
     client.readContract({ address: status.asset, abi: erc20Abi, functionName: "allowance", args: [account, status.vault] }),
-    client.readContract({ address: status.vault, abi: indexVaultAbi, functionName: "balanceOf", args: [account] }),
+    client.readContract({ address: status.vault, abi: vaultAbi, functionName: "balanceOf", args: [account] }),
   ]);
   return { usdt, allowance, shares };
 }
