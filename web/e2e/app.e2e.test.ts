@@ -163,7 +163,7 @@ afterAll(async () => {
   if (profileDir !== undefined) rmSync(profileDir, { recursive: true, force: true });
 });
 
-describe("web app in Chromium", () => {
+describe("web app in Chromium", { timeout: 180_000 }, () => {
   it("test_list_showsEveryFactoryVaultWithOnChainNumbers", async () => {
     // The first load compiles the app (Vite's dependency pre-bundling): give it time on a busy machine.
     await page.goto(app.url, { timeout: 120_000 });
