@@ -37,9 +37,10 @@ function Line({ points, value, title, format }: { points: HistoryPoint[]; value:
     min -= 1;
     max += 1;
   }
-  const t0 = Number(points[0]!.timestamp);
-  const t1 = Math.max(t0 + 1, Number(points.at(-1)!.timestamp));
-  const x = (p: HistoryPoint): number => pad + ((Number(p.timestamp) - t0) / (t1 - t0)) * (W - 2 * pad);
+  // x by block number: a local chain mines many blocks in the same second.
+  const b0 = Number(points[0]!.block);
+  const b1 = Math.max(b0 + 1, Number(points.at(-1)!.block));
+  const x = (p: HistoryPoint): number => pad + ((Number(p.block) - b0) / (b1 - b0)) * (W - 2 * pad);
   const y = (v: number): number => H - pad - ((v - min) / (max - min)) * (H - 2 * pad);
   const d = points.map((p, i) => `${i === 0 ? "M" : "L"}${x(p).toFixed(1)},${y(values[i]!).toFixed(1)}`).join(" ");
   const first = points[0]!;
