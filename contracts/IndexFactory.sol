@@ -4,12 +4,11 @@ pragma solidity 0.8.30;
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IIndexFactory} from "./interfaces/IIndexFactory.sol";
 import {IIndexVault, VaultParams, ConstituentParams} from "./interfaces/IIndexVault.sol";
-import {ConstantsLib} from "./libraries/ConstantsLib.sol";
+import {AdmissionLib} from "./libraries/AdmissionLib.sol";
 
 /// @title IndexFactory
 /// @notice Creates index vaults as ERC-1167 clones of one `IndexVault` implementation and keeps their registry.
@@ -17,8 +16,6 @@ import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 ///      implementation. Each clone is initialised in the same transaction it is created, so nobody can front-run
 ///      its initialisation.
 contract IndexFactory is IIndexFactory, ReentrancyGuardTransient {
-    using SafeERC20 for IERC20;
-
     /// @inheritdoc IIndexFactory
     address public immutable implementation;
 
@@ -46,7 +43,7 @@ contract IndexFactory is IIndexFactory, ReentrancyGuardTransient {
         uint256 n = constituents.length;
         if (probeAmounts.length != n) revert IndexFactory__LengthMismatch(n, probeAmounts.length);
         for (uint256 i; i < n; ++i) {
-            _probe(IERC20(constituents[i].token), probeAmounts[i]);
+            AdmissionLib.probe(IERC20(constituents[i].token), msg.sender, probeAmounts[i]);
         }
 
         vault = Clones.clone(implementation);
@@ -69,22 +66,5 @@ contract IndexFactory is IIndexFactory, ReentrancyGuardTransient {
     /// @inheritdoc IIndexFactory
     function vaults() external view returns (address[] memory) {
         return _vaults;
-    }
-
-    /// @dev Round-trips `amount` of `token` caller → factory → caller and reverts unless each leg moves exactly
-    ///      `amount` (measured by balance change on the receiving side).
-    function _probe(IERC20 token, uint256 amount) internal {
-        if (amount < ConstantsLib.MIN_PROBE_AMOUNT) {
-            revert IndexFactory__ProbeTooSmall(address(token), amount, ConstantsLib.MIN_PROBE_AMOUNT);
-        }
-        uint256 before = token.balanceOf(address(this));
-        token.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = token.balanceOf(address(this)) - before;
-        if (received != amount) revert IndexFactory__FeeOnTransfer(address(token), amount, received);
-
-        before = token.balanceOf(msg.sender);
-        token.safeTransfer(msg.sender, amount);
-        uint256 returned = token.balanceOf(msg.sender) - before;
-        if (returned != amount) revert IndexFactory__FeeOnTransfer(address(token), amount, returned);
     }
 }

@@ -24,6 +24,7 @@ import {ConstituentTableLib} from "./libraries/ConstituentTableLib.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {FeeLib} from "./libraries/FeeLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
+import {SwapFloorLib} from "./libraries/SwapFloorLib.sol";
 import {UniswapV3SwapLib} from "./libraries/UniswapV3SwapLib.sol";
 import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
 import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
@@ -45,7 +46,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     // Roles and immutables
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// @notice Sets fees, slippage, minimum deposit, feeds and routes (meant to sit behind a delay).
+    /// @notice Sets fees, slippage, minimum deposit; queues feeds, routes and increases behind the composition delay.
     bytes32 public constant MANAGER_ROLE = keccak256("MANAGER_ROLE");
 
     /// @notice Runs rebalances.
@@ -63,9 +64,6 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     /// @dev Stateless rebalancing and composition logic, reached by DELEGATECALL from `fallback` (see
     ///      `IIndexVaultRebalancer`).
     address internal immutable _REBALANCER;
-
-    /// @dev {USDT units} One cent: the absolute part of every leg's rounding tolerance (see `_buyFloor`).
-    uint256 internal immutable _SWAP_DUST;
 
     // ---------------------------------------------------------------------------------------------------------------
     // Storage: everything lives in the `VaultStorageLib` namespace (shared with the configurator)
@@ -86,7 +84,6 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         _DECIMALS_OFFSET = ConstantsLib.SHARE_DECIMALS - _USDT_DECIMALS;
         _CONFIGURATOR = address(configurator);
         _REBALANCER = rebalancer;
-        _SWAP_DUST = 10 ** _USDT_DECIMALS / ConstantsLib.SWAP_DUST_DIVISOR;
         _disableInitializers();
     }
 
@@ -687,10 +684,8 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         for (uint256 i; i < amountsIn.length; ++i) {
             uint256 amountIn = amountsIn[i];
             if (amountIn == 0) continue;
-            // The least the leg may be worth {USDT units}, as a token amount rounded up, less one unit of the token
-            // for the pool's rounding.
-            uint256 minOut = _amountWorth(i, _buyFloor(amountIn, keepBps), s, Math.Rounding.Ceil);
-            minOut = _sub0(minOut, 1);
+            // {tok units} the shared floor rule (SwapFloorLib), as the rebalancer's buys
+            uint256 minOut = SwapFloorLib.buyMinOut(amountIn, keepBps, _SWAP_DUST, s.valueNum[i], s.valueDen[i]);
             _swapExactIn(s, i, true, amountIn, minOut);
             uint256 received = _held(ConstituentTableLib.tokenOf(s.table, i)) - s.balances[i];
             valueIn += _value(i, received, s, Math.Rounding.Floor);
@@ -715,20 +710,16 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     // Internal: valuation
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// @dev {USDT units} The least a buy leg of `amountIn` USDT may be worth: amountIn × (1 − maxSlippage) less one cent.
-    ///      `_buyBasket` then accepts one unit of the token less than that value. Why the absolute tolerance: a
-    ///      Uniswap V3 hop rounds by up to one unit of its input and output, which on a tiny leg, or a token with few
-    ///      decimals and a high price, exceeds any bps bound. A sandwich can take at most maxSlippage plus one cent
-    ///      plus one token unit from a leg.
+    /// @dev {USDT units} The least a buy leg of `amountIn` USDT may be worth (`SwapFloorLib.buyFloorValue`, the rule of
+    ///      every swap: maxSlippage, one cent, then one token unit in `buyMinOut`).
     function _buyFloor(uint256 amountIn, uint256 keepBps) internal view returns (uint256) {
-        return _sub0(amountIn * keepBps / ConstantsLib.BPS, _SWAP_DUST);
+        return SwapFloorLib.buyFloorValue(amountIn, keepBps, _SWAP_DUST);
     }
 
-    /// @dev {USDT units} The least a sell leg of `amountIn` tokens worth `value` may return: value × (1 − maxSlippage)
-    ///      less one cent and less the value of one unit of the token, bounded above by ⌈(value + 1) / amountIn⌉
-    ///      (same reason as `_buyFloor`). `previewRedeem` uses the same function, so it stays a floor.
+    /// @dev {USDT units} The least a sell leg of `amountIn` tokens worth `value` may return (`SwapFloorLib.sellMinOut`).
+    ///      `previewRedeem` uses the same function, so it stays a floor.
     function _sellFloor(uint256 value, uint256 amountIn, uint256 keepBps) internal view returns (uint256) {
-        return _sub0(value * keepBps / ConstantsLib.BPS, _SWAP_DUST + Math.ceilDiv(value + 1, amountIn));
+        return SwapFloorLib.sellMinOut(value, amountIn, keepBps, _SWAP_DUST);
     }
 
     /// @dev max(a − b, 0).

@@ -25,6 +25,9 @@ abstract contract IndexVaultBase {
     /// @dev Decimals of USDT (≤ 18).
     uint8 internal immutable _USDT_DECIMALS;
 
+    /// @dev {USDT units} One cent: the absolute part of every swap leg's rounding tolerance (see `SwapFloorLib`).
+    uint256 internal immutable _SWAP_DUST;
+
     /// @dev Chainlink prices and holdings at one moment, shared by every step of a USDT path.
     struct Snapshot {
         uint256 usdtPrice; // D18{USD/USDT}
@@ -37,6 +40,7 @@ abstract contract IndexVaultBase {
         // value{USDT units} = amount{tok units} × valueNum[i] / valueDen[i]: OracleLib.toUsdt's factors, computed once
         uint256[] valueNum; // D18{USD/tok} × 10^usdtDecimals
         uint256[] valueDen; // D18{USD/USDT} × 10^tokenDecimals
+        uint80[] roundIds; // each price's Chainlink round: recorded by the rebalancer only (`_readPriceAt`), else empty
     }
 
     /// @param usdt The asset; reverts `IndexVault__UnsupportedToken` unless it reports at most 18 decimals.
@@ -47,14 +51,17 @@ abstract contract IndexVaultBase {
         }
         _USDT = usdt;
         _USDT_DECIMALS = usdtDecimals;
+        _SWAP_DUST = 10 ** usdtDecimals / ConstantsLib.SWAP_DUST_DIVISOR;
     }
 
     /// @dev Validated prices (sequencer, USDT/USD, every constituent) and holdings. Reverts on any invalid price.
     ///      The constituents' configuration comes from the constituent table (one account access for all of them).
     function _snapshot() internal view returns (Snapshot memory s) {
-        VaultStorageLib.OracleConfig memory o = _s().oracle;
-        OracleLib.checkSequencer(_s().sequencerFeed, o.sequencerGracePeriod);
-        s.usdtPrice = OracleLib.readPrice(o.usdtFeed, o.usdtHeartbeat, o.usdtFeedDecimals);
+        {
+            VaultStorageLib.OracleConfig memory o = _s().oracle;
+            OracleLib.checkSequencer(_s().sequencerFeed, o.sequencerGracePeriod);
+            s.usdtPrice = OracleLib.readPrice(o.usdtFeed, o.usdtHeartbeat, o.usdtFeedDecimals);
+        }
         s.table = ConstituentTableLib.read(_s().constituentTable);
         uint256 n = ConstituentTableLib.count(s.table);
         s.prices = new uint256[](n);
@@ -68,7 +75,7 @@ abstract contract IndexVaultBase {
         for (uint256 i; i < n; ++i) {
             (address token, uint256 target, uint8 tokenDecimals, uint8 feedDecimals, uint256 heartbeat,) =
                 ConstituentTableLib.head(s.table, i);
-            s.prices[i] = OracleLib.readPrice(ConstituentTableLib.feedOf(s.table, i), heartbeat, feedDecimals);
+            _readPriceAt(s, i, heartbeat, feedDecimals);
             s.balances[i] = _heldFor(token, anyDeferred);
             s.decimals[i] = tokenDecimals;
             s.targets[i] = target;
@@ -76,6 +83,12 @@ abstract contract IndexVaultBase {
             s.valueDen[i] = s.usdtPrice * OracleLib.pow10(tokenDecimals);
         }
         s.idle = _heldFor(address(_USDT), anyDeferred);
+    }
+
+    /// @dev Reads constituent `i`'s validated price into `s.prices[i]` (called in index order by `_snapshot`). The
+    ///      rebalancer overrides it to record each price's round as well, for its trade receipts.
+    function _readPriceAt(Snapshot memory s, uint256 i, uint256 heartbeat, uint8 feedDecimals) internal view virtual {
+        s.prices[i] = OracleLib.readPrice(ConstituentTableLib.feedOf(s.table, i), heartbeat, feedDecimals);
     }
 
     /// @dev Each constituent's Chainlink value at the snapshot (the hook for rebalancing). {USDT units}

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-
 import {IIndexVault, VaultParams, ConstituentParams} from "./interfaces/IIndexVault.sol";
+import {IIndexVaultComposer} from "./interfaces/IIndexVaultComposer.sol";
 import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
+import {AdmissionLib} from "./libraries/AdmissionLib.sol";
 import {ConstituentTableLib} from "./libraries/ConstituentTableLib.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {FeeLib} from "./libraries/FeeLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
+import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
 import {RouteLib} from "./libraries/RouteLib.sol";
 import {Hop} from "./libraries/UniswapV3SwapLib.sol";
 import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
@@ -74,22 +74,35 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
     }
 
     /// @inheritdoc IIndexVaultConfigurator
+    /// @dev Instant when lowering the fee; an increase is validated and queued behind the delay.
     function setMintFee(uint16 feeBps) external onlyDelegateCall {
+        _checkFee(feeBps, ConstantsLib.MAX_MINT_FEE_BPS);
+        if (feeBps > _p().mintFeeBps && _queued(address(0))) return;
         _setMintFee(feeBps);
     }
 
     /// @inheritdoc IIndexVaultConfigurator
+    /// @dev Instant when lowering the fee; an increase is validated and queued behind the delay.
     function setBurnFee(uint16 feeBps) external onlyDelegateCall {
+        _checkFee(feeBps, ConstantsLib.MAX_BURN_FEE_BPS);
+        if (feeBps > _p().burnFeeBps && _queued(address(0))) return;
         _setBurnFee(feeBps);
     }
 
     /// @inheritdoc IIndexVaultConfigurator
+    /// @dev Instant when lowering the fee; an increase is validated and queued behind the delay.
     function setManagementFee(uint16 feeBps) external onlyDelegateCall {
+        _checkFee(feeBps, ConstantsLib.MAX_MANAGEMENT_FEE_BPS);
+        if (feeBps > _p().managementFeeBps && _queued(address(0))) return;
         _setManagementFee(feeBps);
     }
 
     /// @inheritdoc IIndexVaultConfigurator
+    /// @dev Instant when tightening (lowering) the cap, which only raises every swap floor; widening it lowers every
+    ///      floor, so it is validated and queued behind the delay.
     function setMaxSlippage(uint16 slippageBps) external onlyDelegateCall {
+        _checkSlippage(slippageBps);
+        if (slippageBps > _p().maxSlippageBps && _queued(address(0))) return;
         _setMaxSlippage(slippageBps);
     }
 
@@ -99,19 +112,27 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
     }
 
     /// @inheritdoc IIndexVaultConfigurator
+    /// @dev Validated, then queued behind the delay (validated again when applied).
     function setUsdtFeed(address feed, uint32 heartbeat) external onlyDelegateCall {
+        OracleLib.validateFeed(feed, heartbeat);
+        if (_queued(address(0))) return;
         _setUsdtFeed(feed, heartbeat);
     }
 
     /// @inheritdoc IIndexVaultConfigurator
+    /// @dev Validated, then queued behind the delay (validated again when applied).
     function setSequencerFeed(address feed, uint32 gracePeriod) external onlyDelegateCall {
+        OracleLib.validateSequencer(feed, gracePeriod);
+        if (_queued(address(0))) return;
         _setSequencerFeed(feed, gracePeriod);
     }
 
     /// @inheritdoc IIndexVaultConfigurator
+    /// @dev Validated, then queued behind the delay for the constituent's TOKEN (validated again when applied).
     function setConstituentFeed(uint256 index, address feed, uint32 heartbeat) external onlyDelegateCall {
         VaultStorageLib.Constituent storage c = _constituentAt(index);
         uint8 feedDecimals = OracleLib.validateFeed(feed, heartbeat);
+        if (_queued(c.token)) return;
         c.feed = feed;
         c.heartbeat = heartbeat;
         c.feedDecimals = feedDecimals;
@@ -120,11 +141,14 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
     }
 
     /// @inheritdoc IIndexVaultConfigurator
+    /// @dev Validated, then queued behind the delay for the constituent's TOKEN (validated again when applied).
     function setConstituentRoute(uint256 index, address[] calldata path, uint24[] calldata fees)
         external
         onlyDelegateCall
     {
         VaultStorageLib.Constituent storage c = _constituentAt(index);
+        RouteLib.resolve(uniswapFactory, usdt, c.token, path, fees);
+        if (_queued(c.token)) return;
         address[] memory pools = _writeRoute(c, c.token, path, fees);
         emit IIndexVault.ConstituentRouteSet(index, c.token, path, pools);
         ConstituentTableLib.publish();
@@ -133,6 +157,35 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
     // ---------------------------------------------------------------------------------------------------------------
     // Internal
     // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Unless the composer is applying a matured change (or appending a proposed constituent): queues this call
+    ///      (its calldata, for `token`) behind the composition delay and returns true. The caller validated it first.
+    function _queued(address token) internal returns (bool) {
+        if (RebalanceStorageLib.applying()) return false;
+        bytes32 id = keccak256(msg.data);
+        RebalanceStorageLib.ConfigChange storage c = RebalanceStorageLib.layout().configChanges[id];
+        if (c.eta != 0) revert IIndexVaultComposer.IndexVaultComposer__ConfigChangePending(id, c.eta);
+        uint256 eta = block.timestamp + RebalanceStorageLib.compositionDelay();
+        // forge-lint: disable-next-line(unsafe-typecast) timestamp + bounded delay fits uint40 until the year 36812
+        c.eta = uint40(eta);
+        c.token = token;
+        emit IIndexVaultComposer.ConfigChangeProposed(id, eta, token, msg.data);
+        return true;
+    }
+
+    function _p() internal view returns (VaultStorageLib.Params storage) {
+        return VaultStorageLib.layout().params;
+    }
+
+    function _checkFee(uint16 feeBps, uint256 maxBps) internal pure {
+        if (feeBps > maxBps) revert IIndexVault.IndexVault__FeeTooHigh(feeBps, maxBps);
+    }
+
+    function _checkSlippage(uint16 slippageBps) internal pure {
+        if (slippageBps == 0 || slippageBps > ConstantsLib.MAX_SLIPPAGE_BPS) {
+            revert IIndexVault.IndexVault__InvalidSlippage(slippageBps);
+        }
+    }
 
     /// @dev The constituent at `index`, or `IndexVault__InvalidIndex`.
     function _constituentAt(uint256 index) internal view returns (VaultStorageLib.Constituent storage) {
@@ -145,15 +198,11 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
     function _addConstituent(uint256 i, ConstituentParams[] calldata list) internal returns (uint256) {
         ConstituentParams calldata p = list[i];
         address token = p.token;
-        if (token == address(0) || token == usdt) revert IIndexVault.IndexVault__InvalidConstituent(token);
-        for (uint256 j; j < i; ++j) {
-            if (list[j].token == token) revert IIndexVault.IndexVault__InvalidConstituent(token);
-        }
+        VaultStorageLib.Constituent[] storage stored = VaultStorageLib.layout().constituents;
+        uint8 tokenDecimals = AdmissionLib.checkToken(token, usdt, stored);
         if (p.targetWeightBps == 0) revert IIndexVault.IndexVault__InvalidWeights(0);
-        (bool ok, uint8 tokenDecimals) = SafeERC20.tryGetDecimals(IERC20(token));
-        if (!ok || tokenDecimals > ConstantsLib.MAX_DECIMALS) revert IIndexVault.IndexVault__UnsupportedToken(token);
 
-        VaultStorageLib.Constituent storage c = VaultStorageLib.layout().constituents.push();
+        VaultStorageLib.Constituent storage c = stored.push();
         c.token = token;
         c.targetWeightBps = p.targetWeightBps;
         c.tokenDecimals = tokenDecimals;
@@ -185,18 +234,14 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
     }
 
     function _setMintFee(uint16 feeBps) internal {
-        if (feeBps > ConstantsLib.MAX_MINT_FEE_BPS) {
-            revert IIndexVault.IndexVault__FeeTooHigh(feeBps, ConstantsLib.MAX_MINT_FEE_BPS);
-        }
+        _checkFee(feeBps, ConstantsLib.MAX_MINT_FEE_BPS);
         VaultStorageLib.Params storage p = VaultStorageLib.layout().params;
         emit IIndexVault.MintFeeSet(p.mintFeeBps, feeBps);
         p.mintFeeBps = feeBps;
     }
 
     function _setBurnFee(uint16 feeBps) internal {
-        if (feeBps > ConstantsLib.MAX_BURN_FEE_BPS) {
-            revert IIndexVault.IndexVault__FeeTooHigh(feeBps, ConstantsLib.MAX_BURN_FEE_BPS);
-        }
+        _checkFee(feeBps, ConstantsLib.MAX_BURN_FEE_BPS);
         VaultStorageLib.Params storage p = VaultStorageLib.layout().params;
         emit IIndexVault.BurnFeeSet(p.burnFeeBps, feeBps);
         p.burnFeeBps = feeBps;
@@ -204,9 +249,7 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
 
     /// @dev The vault accrues at the old rate first (at initialisation nothing is outstanding).
     function _setManagementFee(uint16 feeBps) internal {
-        if (feeBps > ConstantsLib.MAX_MANAGEMENT_FEE_BPS) {
-            revert IIndexVault.IndexVault__FeeTooHigh(feeBps, ConstantsLib.MAX_MANAGEMENT_FEE_BPS);
-        }
+        _checkFee(feeBps, ConstantsLib.MAX_MANAGEMENT_FEE_BPS);
         VaultStorageLib.Params storage p = VaultStorageLib.layout().params;
         emit IIndexVault.ManagementFeeSet(p.managementFeeBps, feeBps);
         p.managementFeeBps = feeBps;
@@ -216,9 +259,7 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
     }
 
     function _setMaxSlippage(uint16 slippageBps) internal {
-        if (slippageBps == 0 || slippageBps > ConstantsLib.MAX_SLIPPAGE_BPS) {
-            revert IIndexVault.IndexVault__InvalidSlippage(slippageBps);
-        }
+        _checkSlippage(slippageBps);
         VaultStorageLib.Params storage p = VaultStorageLib.layout().params;
         emit IIndexVault.MaxSlippageSet(p.maxSlippageBps, slippageBps);
         p.maxSlippageBps = slippageBps;

@@ -50,7 +50,7 @@ abstract contract IndexVaultModule is IndexVaultBase {
             cooldown: 1 hours,
             gracePeriod: 1 days,
             timeout: 1 days,
-            compositionDelay: 2 days,
+            compositionDelay: RebalanceStorageLib.DEFAULT_COMPOSITION_DELAY,
             maxTradeValue: 0,
             minTradeValue: 10 * unit,
             bounty: 5 * unit

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -27,6 +26,7 @@ import {DriftLib} from "./libraries/DriftLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
 import {RebalancePlanLib} from "./libraries/RebalancePlanLib.sol";
 import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
+import {SwapFloorLib} from "./libraries/SwapFloorLib.sol";
 import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
 
 /// @title IndexVaultRebalancer
@@ -77,6 +77,10 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
     /// @notice {whole USDT} Largest bounty per permissionless step: covers gas, not a prize worth racing for.
     uint256 public constant MAX_BOUNTY_USDT = 100;
 
+    /// @notice {whole USDT} Largest `minTradeValue`: a trade of $10,000 is not dust for any vault, and a constituent
+    ///         being removed is sold whole once its remainder is under `minTradeValue` (so that one sale stays bounded).
+    uint256 public constant MAX_MIN_TRADE_USDT = 10_000;
+
     /// @dev Composition logic, reached by DELEGATECALL from this module's `fallback` (see `IIndexVaultComposer`).
     address internal immutable _COMPOSER;
 
@@ -89,6 +93,8 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         RebalancePlanLib.Plan plan;
         uint256 reserve; // {USDT units} USDT kept out of the buys for the bounty
         uint256 keepBps; // {bps} BPS − maxSlippageBps
+        uint256 minTrade; // {USDT units} `minTradeValue`: a removed constituent's remainder under it is sold whole
+        uint256 dust; // {USDT units} one cent (`_SWAP_DUST`)
     }
 
     /// @param configurator The vaults' configurator (it fixes USDT). Deploys the composer module.
@@ -145,7 +151,9 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         st.startedAt = t.startedAt;
         st.steps = t.steps;
         st.cooldownEndsAt = t.lastRebalanceAt == 0 ? 0 : t.lastRebalanceAt + cfg.cooldown;
-        st.permissionlessAt = _permissionlessAt(t, cfg);
+        // As `_checkTrigger` sees it: a timed-out rebalance is cleared before the permissionless check.
+        st.permissionlessAt =
+            _permissionlessAt(t, cfg, st.rebalancing && block.timestamp < uint256(t.startedAt) + cfg.timeout);
         if (st.rebalancing) {
             if (block.timestamp >= t.startedAt + cfg.timeout) {
                 st.reason = RebalanceReason.TimedOut;
@@ -197,9 +205,11 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         try IIndexVaultRebalancer(address(this)).rebalanceStatus() returns (RebalanceStatus memory st) {
             if (st.due) return (true, abi.encode(UpkeepAction.Rebalance));
         } catch {}
-        uint256 eta = _r().proposal.eta;
-        if (eta != 0 && block.timestamp >= eta && !rebalancing) {
-            return (true, abi.encode(UpkeepAction.ExecuteProposal));
+        // Advertised only when `executeProposal` would not revert: the composer's `checkProposal` runs the same checks.
+        if (_r().proposal.eta != 0) {
+            try IIndexVaultComposer(address(this)).checkProposal() {
+                return (true, abi.encode(UpkeepAction.ExecuteProposal));
+            } catch {}
         }
         return (false, "");
     }
@@ -234,7 +244,9 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         uint256 maxDeviationBps = DriftLib.drift(values, targets, s.idle).maxDeviationBps;
         RebalanceStorageLib.State storage t = _r().state;
         flagged = maxDeviationBps >= cfg.thresholdBps;
-        if (flagged && t.driftFlaggedAt == 0) {
+        // Arms the flag when none is set or the one set has expired (a new drift episode: the keeper's grace
+        // period starts again); a valid flag is never moved. Drift under the threshold clears it (episode over).
+        if (flagged && _permissionlessAt(t, cfg, _s().params.rebalancing) == 0) {
             t.driftFlaggedAt = uint40(block.timestamp);
             emit DriftFlagged(maxDeviationBps, cfg.thresholdBps);
         } else if (!flagged && t.driftFlaggedAt != 0) {
@@ -258,7 +270,9 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         _checkBound("gracePeriod", c.gracePeriod, MIN_GRACE_PERIOD, MAX_GRACE_PERIOD);
         _checkBound("timeout", c.timeout, MIN_TIMEOUT, MAX_TIMEOUT);
         _checkBound("compositionDelay", c.compositionDelay, MIN_COMPOSITION_DELAY, MAX_COMPOSITION_DELAY);
-        _checkBound("minTradeValue", c.minTradeValue, 1, c.maxTradeValue == 0 ? type(uint64).max : c.maxTradeValue);
+        uint256 maxMinTrade = MAX_MIN_TRADE_USDT * 10 ** _USDT_DECIMALS; // {USDT units}
+        if (c.maxTradeValue != 0 && c.maxTradeValue < maxMinTrade) maxMinTrade = c.maxTradeValue;
+        _checkBound("minTradeValue", c.minTradeValue, 1, maxMinTrade);
         _checkBound("bounty", c.bounty, 0, maxBounty);
         _r().config = c;
         _r().state.configured = true;
@@ -275,6 +289,8 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         bool keeper = _hasRole(KEEPER_ROLE, msg.sender);
         Step memory st;
         (st.s, st.values, st.targets) = _load();
+        st.minTrade = cfg.minTradeValue;
+        st.dust = _SWAP_DUST;
         st.before = DriftLib.drift(st.values, st.targets, st.s.idle);
         _checkTrigger(cfg, keeper, st.before.maxDeviationBps);
         if (!keeper) st.reserve = cfg.bounty;
@@ -300,19 +316,29 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
     function _sell(Step memory st) internal returns (uint256 sold) {
         Snapshot memory s = st.s;
         for (uint256 i; i < st.plan.sells.length; ++i) {
-            uint256 value = st.plan.sells[i]; // {USDT units}
-            if (value == 0) continue;
-            // A constituent being removed (target 0) sells its whole balance once uncapped, so it can be dropped.
-            uint256 amountIn = st.targets[i] == 0 && value == st.values[i]
-                ? s.balances[i]
-                : Math.min(_amountWorth(i, value, s, Math.Rounding.Floor), s.balances[i]); // {tok units}
+            uint256 amountIn = _sellAmount(st, i); // {tok units}
             if (amountIn == 0) continue;
             uint256 oracleValue = _value(i, amountIn, s, Math.Rounding.Floor); // {USDT units}
+            uint256 minOut = SwapFloorLib.sellMinOut(oracleValue, amountIn, st.keepBps, _SWAP_DUST); // {USDT units}
             uint256 usdtBefore = _held(address(_USDT));
-            _swapExactIn(s, i, false, amountIn, oracleValue * st.keepBps / ConstantsLib.BPS);
+            _swapExactIn(s, i, false, amountIn, minOut);
             _receipt(i, false, amountIn, _held(address(_USDT)) - usdtBefore, s);
             sold += oracleValue;
         }
+    }
+
+    /// @dev {tok units} What the step sells of constituent `i`: the plan's sell value as tokens (rounded down, at most
+    ///      the balance). A constituent being removed (target 0) sells its whole balance when what would remain is
+    ///      under `minTradeValue`: this step then drops it (`_dropEmptyConstituents`) with nothing left outside NAV.
+    ///      A remainder the plan skipped as dust is sold too, unless worth less than one cent (the swap tolerance).
+    function _sellAmount(Step memory st, uint256 i) internal pure returns (uint256 amountIn) {
+        Snapshot memory s = st.s;
+        uint256 value = st.plan.sells[i]; // {USDT units}
+        uint256 balance = s.balances[i]; // {tok units}
+        if (value != 0) amountIn = Math.min(_amountWorth(i, value, s, Math.Rounding.Floor), balance);
+        if (st.targets[i] != 0 || balance == 0) return amountIn;
+        if (_value(i, balance - amountIn, s, Math.Rounding.Floor) >= st.minTrade) return amountIn;
+        if (amountIn != 0 || _value(i, balance, s, Math.Rounding.Floor) >= st.dust) amountIn = balance;
     }
 
     /// @dev Buys the plan's buys, scaled down to the USDT actually available after the sells; returns USDT spent.
@@ -326,8 +352,8 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
             if (amountIn == 0) continue;
             if (available < total) amountIn = amountIn * available / total;
             if (amountIn == 0) continue;
-            // {tok units}
-            uint256 minOut = _amountWorth(i, amountIn * st.keepBps / ConstantsLib.BPS, s, Math.Rounding.Ceil);
+            // {tok units} the floor rule of every swap (SwapFloorLib): maxSlippage, one cent, one token unit
+            uint256 minOut = SwapFloorLib.buyMinOut(amountIn, st.keepBps, _SWAP_DUST, s.valueNum[i], s.valueDen[i]);
             address token = ConstituentTableLib.tokenOf(s.table, i);
             uint256 tokenBefore = _held(token);
             _swapExactIn(s, i, true, amountIn, minOut);
@@ -348,7 +374,8 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
             st.s.targets,
             st.s.table,
             st.s.valueNum,
-            st.s.valueDen
+            st.s.valueDen,
+            st.s.roundIds
         );
         uint256 n = after_.prices.length;
         after_.balances = new uint256[](n);
@@ -421,25 +448,25 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
             }
         }
         if (!keeper) {
-            uint256 at = _permissionlessAt(t, cfg);
+            uint256 at = _permissionlessAt(t, cfg, inFlight);
             if (at == 0 || block.timestamp < at) revert IndexVaultRebalancer__GracePeriodNotOver(at);
         }
     }
 
     /// @dev Emits a trade receipt: oracle round and price, executed price and cost against the oracle.
     function _receipt(uint256 i, bool buy, uint256 amountIn, uint256 amountOut, Snapshot memory s) internal {
-        VaultStorageLib.Constituent storage c = _s().constituents[i];
         TradeReceipt memory t;
         t.buy = buy;
         t.amountIn = amountIn;
         t.amountOut = amountOut;
-        (t.roundId,,,,) = AggregatorV3Interface(c.feed).latestRoundData();
+        // Price, round and decimals from the step's snapshot: the receipt describes what the step used.
+        t.roundId = s.roundIds[i];
         t.oraclePrice = s.prices[i];
         (uint256 tokenAmount, uint256 usdtAmount) = buy ? (amountOut, amountIn) : (amountIn, amountOut);
         // D18{USD/tok} = {USDT units} × D18{USD/USDT} × 10^tokDec / ({tok units} × 10^usdtDec)
         if (tokenAmount != 0) {
             t.executedPrice =
-                Math.mulDiv(usdtAmount * s.usdtPrice, 10 ** c.tokenDecimals, tokenAmount * 10 ** _USDT_DECIMALS);
+                Math.mulDiv(usdtAmount * s.usdtPrice, 10 ** s.decimals[i], tokenAmount * 10 ** _USDT_DECIMALS);
         }
         // {bps} what the vault gave up against the oracle, relative to what it gave.
         uint256 oracleValue = _value(i, tokenAmount, s, Math.Rounding.Floor); // {USDT units}
@@ -448,7 +475,7 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
             t.costBps = (SafeCast.toInt256(given) - SafeCast.toInt256(got)) * int256(ConstantsLib.BPS)
                 / SafeCast.toInt256(given);
         }
-        emit RebalanceTrade(i, c.token, t);
+        emit RebalanceTrade(i, ConstituentTableLib.tokenOf(s.table, i), t);
     }
 
     /// @dev Removes constituents with target 0 whose holding is worth less than `minTradeValue` (sold down).
@@ -504,15 +531,31 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         targets = s.targets;
     }
 
-    /// @dev {s} Earliest permissionless step: grace period after both the drift flag and the last keeper step
-    ///      (0: drift not flagged).
-    function _permissionlessAt(RebalanceStorageLib.State memory t, RebalanceConfig memory cfg)
+    /// @dev `_snapshot`'s price read, also recording the round of each price (`s.roundIds`, allocated at the first
+    ///      constituent): the step's trade receipts report the round its prices came from, without reading feeds again.
+    function _readPriceAt(Snapshot memory s, uint256 i, uint256 heartbeat, uint8 feedDecimals) internal view override {
+        if (i == 0) s.roundIds = new uint80[](s.prices.length);
+        (s.prices[i], s.roundIds[i]) =
+            OracleLib.readRound(ConstituentTableLib.feedOf(s.table, i), heartbeat, feedDecimals);
+    }
+
+    /// @dev {s} Earliest permissionless step (0: drift not flagged, or the flag expired).
+    ///      The keeper's grace period runs from the latest of: the drift flag, the last keeper step and — outside a
+    ///      multi-step rebalance — the end of the cooldown (the keeper cannot act before it, so a cooldown longer than
+    ///      the grace period never eats the keeper's window). Outside a multi-step rebalance a flag expires one more
+    ///      grace period after that: drift may have gone back under the threshold unobserved since, so a stale flag
+    ///      must not open a later drift episode to anyone; `pokeDrift` then arms a fresh one (a full grace period for
+    ///      the keeper). During a multi-step rebalance the flag does not expire (the episode is the rebalance).
+    function _permissionlessAt(RebalanceStorageLib.State memory t, RebalanceConfig memory cfg, bool rebalancing)
         internal
-        pure
-        returns (uint256)
+        view
+        returns (uint256 at)
     {
         if (t.driftFlaggedAt == 0) return 0;
-        return Math.max(t.driftFlaggedAt, t.lastKeeperRebalanceAt) + cfg.gracePeriod;
+        uint256 start = Math.max(t.driftFlaggedAt, t.lastKeeperRebalanceAt); // {s}
+        if (!rebalancing && t.lastRebalanceAt != 0) start = Math.max(start, t.lastRebalanceAt + cfg.cooldown);
+        at = start + cfg.gracePeriod;
+        if (!rebalancing && block.timestamp >= at + cfg.gracePeriod) return 0;
     }
 
     function _checkBound(string memory name, uint256 value, uint256 min, uint256 max) internal pure {

@@ -443,20 +443,24 @@ interface IIndexVault is IERC4626, IUniswapV3SwapCallback {
     // Parameters
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// @notice Sets the mint fee. MANAGER_ROLE. Capped by `ConstantsLib.MAX_MINT_FEE_BPS`.
+    /// @notice Sets the mint fee. MANAGER_ROLE. Capped by `ConstantsLib.MAX_MINT_FEE_BPS`. A decrease applies at once;
+    ///         an increase is queued behind the composition delay (`IIndexVaultComposer.ConfigChangeProposed`).
     /// @param feeBps {bps}
     function setMintFee(uint16 feeBps) external;
 
-    /// @notice Sets the burn fee. MANAGER_ROLE. Capped by `ConstantsLib.MAX_BURN_FEE_BPS`.
+    /// @notice Sets the burn fee. MANAGER_ROLE. Capped by `ConstantsLib.MAX_BURN_FEE_BPS`. A decrease applies at once;
+    ///         an increase is queued behind the composition delay (`IIndexVaultComposer.ConfigChangeProposed`).
     /// @param feeBps {bps}
     function setBurnFee(uint16 feeBps) external;
 
     /// @notice Accrues at the old rate, then sets the management fee. MANAGER_ROLE. Capped by
-    ///         `ConstantsLib.MAX_MANAGEMENT_FEE_BPS`.
+    ///         `ConstantsLib.MAX_MANAGEMENT_FEE_BPS`. A decrease applies at once; an increase is queued behind the
+    ///         composition delay (`IIndexVaultComposer.ConfigChangeProposed`) and accrues at the old rate when applied.
     /// @param feeBps {bps per year}
     function setManagementFee(uint16 feeBps) external;
 
-    /// @notice Sets the per-swap slippage bound. MANAGER_ROLE. In (0, `ConstantsLib.MAX_SLIPPAGE_BPS`].
+    /// @notice Sets the per-swap slippage bound. MANAGER_ROLE. In (0, `ConstantsLib.MAX_SLIPPAGE_BPS`]. Tightening
+    ///         applies at once; widening is queued behind the composition delay (`IIndexVaultComposer`).
     /// @param slippageBps {bps}
     function setMaxSlippage(uint16 slippageBps) external;
 
@@ -468,23 +472,29 @@ interface IIndexVault is IERC4626, IUniswapV3SwapCallback {
     /// @param feeRecipient Non-zero.
     function setFeeRecipient(address feeRecipient) external;
 
-    /// @notice Sets the USDT/USD feed. MANAGER_ROLE. The feed must answer validly now.
+    /// @notice Queues a new USDT/USD feed behind the composition delay (`IIndexVaultComposer.executeConfigChange`).
+    ///         MANAGER_ROLE. The feed must answer validly now and when applied.
     /// @param feed Chainlink USDT/USD.
     /// @param heartbeat {s}
     function setUsdtFeed(address feed, uint32 heartbeat) external;
 
-    /// @notice Sets the L2 sequencer-uptime feed (address(0) for none). MANAGER_ROLE.
+    /// @notice Queues a new L2 sequencer-uptime feed (address(0) for none) behind the composition delay
+    ///         (`IIndexVaultComposer.executeConfigChange`). MANAGER_ROLE. Validated now and when applied.
     /// @param feed Chainlink sequencer-uptime feed.
     /// @param gracePeriod {s}
     function setSequencerFeed(address feed, uint32 gracePeriod) external;
 
-    /// @notice Sets a constituent's feed. MANAGER_ROLE. The feed must answer validly now.
+    /// @notice Queues a new feed for a constituent's token behind the composition delay
+    ///         (`IIndexVaultComposer.executeConfigChange`). MANAGER_ROLE. The feed must answer validly now and when
+    ///         applied; it applies to the token wherever a rebalance's drop has moved it.
     /// @param index The constituent.
     /// @param feed Chainlink TOKEN/USD.
     /// @param heartbeat {s}
     function setConstituentFeed(uint256 index, address feed, uint32 heartbeat) external;
 
-    /// @notice Sets a constituent's route, validated like at initialisation. MANAGER_ROLE.
+    /// @notice Queues a new route for a constituent's token behind the composition delay
+    ///         (`IIndexVaultComposer.executeConfigChange`), validated like at initialisation, now and when applied.
+    ///         MANAGER_ROLE.
     /// @param index The constituent.
     /// @param path Buy route tokens, USDT first, the constituent last.
     /// @param fees {hundredths of a bip} Fee tier of each hop.

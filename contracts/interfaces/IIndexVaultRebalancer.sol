@@ -50,7 +50,7 @@ struct RebalanceStatus {
     uint256 startedAt; // {s} its start (0: none)
     uint256 steps; // its steps so far
     uint256 cooldownEndsAt; // {s} earliest start of the next rebalance
-    uint256 permissionlessAt; // {s} earliest permissionless rebalance (0: drift not flagged)
+    uint256 permissionlessAt; // {s} earliest permissionless rebalance (0: drift not flagged, or the flag expired)
 }
 
 /// @notice The outcome of one rebalance step (in the `Rebalanced` event).
@@ -105,8 +105,12 @@ enum UpkeepAction {
 ///      completes or `timeout` passes (then anyone may `clearRebalancing`).
 ///
 ///      Callers: `KEEPER_ROLE` (our keeper, or a Chainlink Automation forwarder granted the role). Anyone else only
-///      after `pokeDrift` has flagged drift over the threshold AND no keeper has rebalanced for `gracePeriod` since
-///      both the flag and the last keeper step; such a caller receives `bounty` USDT (≤ `MAX_BOUNTY` whole USDT).
+///      after `pokeDrift` has flagged drift over the threshold AND `gracePeriod` has passed since the latest of the
+///      flag, the last keeper step and (outside a multi-step rebalance) the end of the cooldown; such a caller
+///      receives `bounty` USDT (≤ `MAX_BOUNTY` whole USDT). Outside a multi-step rebalance the flag expires one more
+///      `gracePeriod` later (drift may have gone back under the threshold unobserved): `pokeDrift` then flags the
+///      current episode afresh, and the keeper again has a full grace period. Drift seen under the threshold by
+///      `pokeDrift` (anyone, the keeper included) clears the flag at once.
 ///
 ///      One step: snapshot Chainlink prices → DriftLib drift → RebalancePlanLib plan (minimal turnover, capped, dust
 ///      skipped) → sells (each ≥ Chainlink value − maxSlippageBps) → buys scaled to the USDT actually available
@@ -135,7 +139,7 @@ interface IIndexVaultRebalancer is AutomationCompatibleInterface {
     error IndexVaultRebalancer__Cooldown(uint256 readyAt);
 
     /// @notice A permissionless caller came before the grace period ended (or drift was never flagged: 0).
-    /// @param permissionlessAt {s} When anyone may rebalance (0: call `pokeDrift` first).
+    /// @param permissionlessAt {s} When anyone may rebalance (0: drift not flagged or the flag expired: call `pokeDrift`).
     error IndexVaultRebalancer__GracePeriodNotOver(uint256 permissionlessAt);
 
     /// @notice A multi-step rebalance already stepped in this block.
@@ -230,7 +234,8 @@ interface IIndexVaultRebalancer is AutomationCompatibleInterface {
 
     /// @notice Chainlink Automation check. Never reverts: an invalid price means no upkeep.
     /// @return upkeepNeeded True when `performUpkeep(performData)` has work to do now.
-    /// @return performData `abi.encode(UpkeepAction)`: ClearRebalancing (timed out), Rebalance, ExecuteProposal.
+    /// @return performData `abi.encode(UpkeepAction)`: ClearRebalancing (timed out), Rebalance, ExecuteProposal (only
+    ///         when `IIndexVaultComposer.checkProposal` does not revert, i.e. when executing would not revert).
     function checkUpkeep(bytes calldata checkData)
         external
         view
@@ -252,7 +257,8 @@ interface IIndexVaultRebalancer is AutomationCompatibleInterface {
     function performUpkeep(bytes calldata performData) external override;
 
     /// @notice Anyone: records when drift was first seen over the threshold (starting the grace period towards a
-    ///         permissionless rebalance), or clears that record when drift is back under it.
+    ///         permissionless rebalance), or clears that record when drift is back under it. A flag that has expired
+    ///         (see the contract notes) is replaced by one at the current time; a valid flag is never moved.
     /// @return flagged Whether drift is flagged after the call.
     function pokeDrift() external returns (bool flagged);
 

@@ -53,6 +53,20 @@ library OracleLib {
         return toD18(uint256(r.answer), feedDecimals);
     }
 
+    /// @notice `readPrice` that also returns the round the price comes from (for receipts).
+    /// @return priceD18 D18{USD/tok} The validated price.
+    /// @return roundId The feed's round of that price.
+    function readRound(address feed, uint256 heartbeat, uint8 feedDecimals)
+        internal
+        view
+        returns (uint256 priceD18, uint80 roundId)
+    {
+        (bool ok, Round memory r) = _latest(feed);
+        Status status = _validate(ok, r, heartbeat);
+        if (status != Status.Ok) _revertWith(status, feed, r, heartbeat);
+        return (toD18(uint256(r.answer), feedDecimals), r.roundId);
+    }
+
     /// @notice Like `readPrice` but never reverts.
     /// @return ok Whether the price passed every check.
     /// @return priceD18 D18{USD/tok} The price when `ok`, else 0.

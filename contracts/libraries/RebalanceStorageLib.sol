@@ -19,16 +19,25 @@ library RebalanceStorageLib {
         bool configured; // false: `RebalanceConfig` defaults apply (see `IndexVaultRebalancer`)
     }
 
-    /// @notice A pending composition change. `eta == 0` means none.
+    /// @notice A pending composition change. `eta == 0` means none. Targets are keyed by token (`tokens[i]` gets
+    ///         `targetsBps[i]`), so a rebalance's drop of a sold-down constituent (swap-and-pop) cannot misapply them.
     struct Proposal {
         uint40 eta; // {s} earliest execution
-        uint16[] targetsBps; // {bps} new target of every constituent (then of the added one), sum 10,000
+        uint16[] targetsBps; // {bps} new target of every constituent listed at proposal (then of the added one)
         // The added constituent (token == address(0): none)
         address token;
         address feed;
         uint32 heartbeat; // {s}
         address[] path; // buy route, USDT first
         uint24[] fees; // {hundredths of a bip} per hop
+        address[] tokens; // the token of each entry of `targetsBps` (the added one last)
+    }
+
+    /// @notice A pending value-moving configuration change (a feed, a route, the slippage cap, a fee increase),
+    ///         keyed by the hash of the setter's calldata. `eta == 0` means none.
+    struct ConfigChange {
+        uint40 eta; // {s} earliest execution
+        address token; // the constituent a feed or route change is for (address(0): vault-wide)
     }
 
     /// @custom:storage-location erc7201:index-vault.storage.rebalance
@@ -36,10 +45,41 @@ library RebalanceStorageLib {
         RebalanceConfig config;
         State state;
         Proposal proposal;
+        mapping(bytes32 id => ConfigChange) configChanges;
     }
 
     /// @dev keccak256(abi.encode(uint256(keccak256("index-vault.storage.rebalance")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 internal constant LOCATION = 0x20215ef9fddbaa76ba8f1538358658ea187b54b508ac74ecc3ad83f769d13e00;
+
+    /// @notice {s} Composition (and value-moving configuration) delay until the manager sets a `RebalanceConfig`.
+    uint32 internal constant DEFAULT_COMPOSITION_DELAY = 2 days;
+
+    /// @notice {s} The delay in force for a composition or value-moving configuration change.
+    function compositionDelay() internal view returns (uint256) {
+        Layout storage $ = layout();
+        return $.state.configured ? $.config.compositionDelay : DEFAULT_COMPOSITION_DELAY;
+    }
+
+    /// @dev Transient flag: while set, the configurator APPLIES value-moving setters instead of queueing them. Set
+    ///      only by the composer around executing a matured change or appending a proposed constituent.
+    ///      keccak256("index-vault.config.applying") − 1.
+    bytes32 private constant _APPLYING_SLOT = 0x4e3184634da2526e5f013cc4dd96bcf5af88c202bf0a8f868821a15416e04968;
+
+    /// @notice Sets (`true`) or clears (`false`) the applying flag for the rest of the transaction.
+    function setApplying(bool applying_) internal {
+        bytes32 slot = _APPLYING_SLOT;
+        assembly ("memory-safe") {
+            tstore(slot, applying_)
+        }
+    }
+
+    /// @notice True while a delayed change (or a proposed constituent) is being applied.
+    function applying() internal view returns (bool a) {
+        bytes32 slot = _APPLYING_SLOT;
+        assembly ("memory-safe") {
+            a := tload(slot)
+        }
+    }
 
     /// @notice The rebalancing state.
     function layout() internal pure returns (Layout storage $) {

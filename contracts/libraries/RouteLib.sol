@@ -19,13 +19,11 @@ library RouteLib {
     /// @param path Route tokens, USDT first.
     /// @param fees {hundredths of a bip} Fee tier of each hop.
     /// @return pools The pool of each hop.
-    function resolve(
-        address uniswapFactory,
-        address usdt,
-        address token,
-        address[] calldata path,
-        uint24[] calldata fees
-    ) internal view returns (address[] memory pools) {
+    function resolve(address uniswapFactory, address usdt, address token, address[] memory path, uint24[] memory fees)
+        internal
+        view
+        returns (address[] memory pools)
+    {
         uint256 hops = fees.length;
         if (
             hops == 0 || hops > ConstantsLib.MAX_HOPS || path.length != hops + 1 || path[0] != usdt

@@ -114,7 +114,7 @@ export const ERROR_MESSAGES: Record<string, (a: readonly unknown[]) => string> =
   IndexVaultRebalancer__NotDue: (a) => `no rebalance is due: drift ${bps(a[0])} is under the threshold of ${bps(a[1])}`,
   IndexVaultRebalancer__Cooldown: (a) => `the rebalance cooldown ends at ${time(a[0])}`,
   IndexVaultRebalancer__GracePeriodNotOver: (a) =>
-    Number(a[0] as bigint) === 0 ? "drift was never flagged: call pokeDrift first" : `anyone may rebalance from ${time(a[0])}`,
+    Number(a[0] as bigint) === 0 ? "drift is not flagged (or its flag expired): call pokeDrift first" : `anyone may rebalance from ${time(a[0])}`,
   IndexVaultRebalancer__OneStepPerBlock: () => "a rebalance step already ran in this block",
   IndexVaultRebalancer__NothingToTrade: () => "every planned trade is below the minimum trade value",
   IndexVaultRebalancer__DriftNotReduced: () => "the rebalance step would not reduce drift",

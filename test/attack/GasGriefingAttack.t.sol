@@ -5,7 +5,7 @@ import {console2} from "forge-std/console2.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 
 import {IndexVault} from "../../contracts/IndexVault.sol";
-import {IIndexVault, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
+import {IIndexVault, ConstituentParams, VaultParams} from "../../contracts/interfaces/IIndexVault.sol";
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 
@@ -39,10 +39,10 @@ contract GasGriefingAttackTest is AttackBase {
         for (uint256 i; i < n; ++i) {
             list[i].targetWeightBps = weights[i];
         }
+        VaultParams memory params = _vaultParams();
+        params.maxSlippageBps = 300; // the thin pool's impact at this size
         vm.prank(admin);
-        vault = _createVault(_vaultParams(), list);
-        vm.prank(manager);
-        vault.setMaxSlippage(300); // the thin pool's impact at this size
+        vault = _createVault(params, list);
         _deposit(vault, alice, 5000e6);
     }
 

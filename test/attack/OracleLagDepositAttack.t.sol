@@ -242,8 +242,7 @@ contract OracleLagDepositAttackTest is RebalanceBase {
                 targets[i] = 1600;
             }
             targets[N] = 2000;
-            vm.prank(manager);
-            composer.proposeAddConstituent(p, targets);
+            _proposeAdd(p, targets);
             _warp(DELAY);
             lagTokens.push(added);
             return N;

@@ -7,6 +7,7 @@ import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IIndexVault, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
 import {IIndexFactory} from "../../contracts/interfaces/IIndexFactory.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
+import {MockUSDT} from "../../contracts/mocks/MockUSDT.sol";
 
 import {QuirkyToken} from "../base/VaultFixture.sol";
 import {AttackBase} from "./AttackBase.sol";
@@ -132,14 +133,21 @@ contract TokenQuirksAttackTest is AttackBase {
             (address[] memory path, uint24[] memory fees) = buyRouteOf(constituents[i]);
             assertEq(usdt.allowance(address(vault), poolOf(path[0], path[1], fees[0])), 0, "no allowance to a pool");
         }
-        // A depositor left with a non-zero allowance can top it up only through zero (USDT's rule), and then deposit.
-        _fundUsdt(vault, bob, 5000e6);
+        // A depositor left with a non-zero allowance can raise it only through zero (USDT's rule), and then deposit
+        // the raised amount; the vault pulls exactly what it was given.
+        _fundUsdt(vault, bob, 5000e6); // approves 5,000
+        mintTo(address(usdt), bob, 1000e6);
         vm.startPrank(bob);
-        vm.expectRevert();
+        vm.expectRevert(
+            abi.encodeWithSelector(MockUSDT.MockUSDT__ApproveFromNonZero.selector, bob, address(vault), 5000e6, 6000e6)
+        );
         usdt.approve(address(vault), 6000e6);
-        vault.deposit(5000e6, bob);
+        usdt.approve(address(vault), 0);
+        usdt.approve(address(vault), 6000e6);
+        assertGt(vault.deposit(6000e6, bob), 0, "deposit of the raised allowance");
         vm.stopPrank();
-        assertEq(usdt.allowance(bob, address(vault)), 0);
+        assertEq(usdt.allowance(bob, address(vault)), 0, "allowance spent exactly");
+        assertEq(usdt.balanceOf(bob), 0, "all 6,000 pulled");
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ import {IndexFactory} from "../../contracts/IndexFactory.sol";
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IndexVaultConfigurator} from "../../contracts/IndexVaultConfigurator.sol";
 import {IndexVaultRebalancer} from "../../contracts/IndexVaultRebalancer.sol";
+import {IIndexVaultComposer} from "../../contracts/interfaces/IIndexVaultComposer.sol";
 import {IIndexVaultConfigurator} from "../../contracts/interfaces/IIndexVaultConfigurator.sol";
+import {IIndexVaultRebalancer} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 import {VaultParams, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
@@ -318,5 +320,41 @@ abstract contract VaultFixture is BaseTest {
             feedOf(constituents[i]).setPrice(int256(priceOf(constituents[i])));
         }
         usdtFeed.setPrice(int256(priceOf(address(usdt))));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Delayed configuration (feeds, routes, slippage widening, fee increases wait the composition delay)
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev As the manager, calls the setter encoded in `data` on `v` (a value-moving one queues the change).
+    function _proposeConfig(IndexVault v, bytes memory data) internal {
+        vm.prank(manager);
+        (bool ok, bytes memory ret) = address(v).call(data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+    }
+
+    /// @dev Moves time past `v`'s composition delay and re-stamps the fixture's feeds.
+    function _waitConfigDelay(IndexVault v) internal {
+        uint256 delay = IIndexVaultRebalancer(address(v)).rebalanceConfig().compositionDelay;
+        vm.warp(block.timestamp + delay);
+        vm.roll(block.number + delay / 12 + 1);
+        _refreshFeeds();
+    }
+
+    /// @dev As the manager, executes the matured change queued by `data`.
+    function _executeConfig(IndexVault v, bytes memory data) internal {
+        vm.prank(manager);
+        IIndexVaultComposer(address(v)).executeConfigChange(data);
+    }
+
+    /// @dev Proposes, waits the delay and executes a value-moving setter (the path every such change now takes).
+    function _setDelayed(IndexVault v, bytes memory data) internal {
+        _proposeConfig(v, data);
+        _waitConfigDelay(v);
+        _executeConfig(v, data);
     }
 }

@@ -3,14 +3,21 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
+import {IIndexFactory} from "../../contracts/interfaces/IIndexFactory.sol";
 import {IIndexVault, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
+import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 import {IIndexVaultComposer, ProposalInfo} from "../../contracts/interfaces/IIndexVaultComposer.sol";
 import {
     IIndexVaultRebalancer,
     RebalanceConfig,
-    RebalanceReceipt
+    RebalanceReceipt,
+    UpkeepAction
 } from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
+import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
+import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
+
+import {QuirkyToken} from "../base/VaultFixture.sol";
 import {RebalanceBase} from "./RebalanceBase.t.sol";
 
 /// @notice Composition changes behind the delay: new targets, an added constituent, a removed one (sold down by a
@@ -92,13 +99,20 @@ contract CompositionTest is RebalanceBase {
         vm.stopPrank();
     }
 
-    function test_cancelProposal_onlyAdmin() public {
+    function test_cancelProposal_adminCancelsManagerWithdrawsNobodyElse() public {
         vm.prank(manager);
         composer.proposeTargets(_targets(4000, 2000, 2000, 2000));
         uint256 eta = block.timestamp + DELAY;
-        vm.expectPartialRevert(IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector);
-        vm.prank(manager);
-        composer.cancelProposal();
+        for (uint256 k; k < 2; ++k) {
+            address who = k == 0 ? keeper : stranger;
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector, who, keccak256("MANAGER_ROLE")
+                )
+            );
+            vm.prank(who);
+            composer.cancelProposal();
+        }
 
         vm.expectEmit(address(vault));
         emit IIndexVaultComposer.CompositionCancelled(admin, eta);
@@ -110,6 +124,32 @@ contract CompositionTest is RebalanceBase {
         vm.expectRevert(IIndexVaultComposer.IndexVaultComposer__NoProposal.selector);
         vm.prank(admin);
         composer.cancelProposal();
+
+        // The manager withdraws its own proposal.
+        vm.prank(manager);
+        composer.proposeTargets(_targets(2500, 2500, 2500, 2500));
+        vm.expectEmit(address(vault));
+        emit IIndexVaultComposer.CompositionCancelled(manager, block.timestamp + DELAY);
+        vm.prank(manager);
+        composer.cancelProposal();
+        assertEq(composer.pendingProposal().eta, 0);
+    }
+
+    function test_checkProposal_revertsWithTheReasonExecutionWould() public {
+        vm.expectRevert(IIndexVaultComposer.IndexVaultComposer__NoProposal.selector);
+        composer.checkProposal();
+        vm.prank(manager);
+        composer.proposeTargets(_targets(4000, 2000, 2000, 2000));
+        uint256 eta = block.timestamp + DELAY;
+        vm.expectRevert(abi.encodeWithSelector(IIndexVaultComposer.IndexVaultComposer__ProposalNotReady.selector, eta));
+        composer.checkProposal();
+        (bool needed,) = rb.checkUpkeep("");
+        assertFalse(needed, "not advertised before the delay");
+        _warp(DELAY);
+        assertEq(composer.checkProposal(), eta);
+        (bool needed2, bytes memory data) = rb.checkUpkeep("");
+        assertTrue(needed2);
+        assertEq(uint8(abi.decode(data, (UpkeepAction))), uint8(UpkeepAction.ExecuteProposal));
     }
 
     function test_executeProposal_waitsForAMultiStepRebalance() public {
@@ -126,6 +166,11 @@ contract CompositionTest is RebalanceBase {
         assertTrue(vault.config().rebalancing);
         vm.expectRevert(IIndexVault.IndexVault__RebalanceInProgress.selector);
         composer.executeProposal();
+        (bool needed, bytes memory data) = rb.checkUpkeep("");
+        assertTrue(
+            !needed || abi.decode(data, (UpkeepAction)) != UpkeepAction.ExecuteProposal,
+            "not advertised while it would revert"
+        );
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -136,8 +181,7 @@ contract CompositionTest is RebalanceBase {
         uint16[] memory t = new uint16[](5);
         (t[0], t[1], t[2], t[3], t[4]) = (2000, 2000, 2000, 2000, 2000);
         ConstituentParams memory p = _newConstituent(2000);
-        vm.prank(manager);
-        composer.proposeAddConstituent(p, t);
+        _proposeAdd(p, t);
         ProposalInfo memory info = composer.pendingProposal();
         assertEq(info.token, p.token);
         assertEq(info.path, p.path);
@@ -165,20 +209,71 @@ contract CompositionTest is RebalanceBase {
         (dup.path, dup.fees) = buyRouteOf(constituents[0]);
         dup.feed = address(feedOf(constituents[0]));
         vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__InvalidConstituent.selector, constituents[0]));
-        composer.proposeAddConstituent(dup, t);
+        composer.proposeAddConstituent(dup, t, ConstantsLib.MIN_PROBE_AMOUNT);
         // Route not ending at the token.
         ConstituentParams memory bad = _newConstituent(2000);
         (bad.path,) = buyRouteOf(constituents[5]);
         vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__InvalidRoute.selector, bad.token));
-        composer.proposeAddConstituent(bad, t);
+        composer.proposeAddConstituent(bad, t, ConstantsLib.MIN_PROBE_AMOUNT);
         // Zero target for the newcomer.
         t[4] = 0;
         t[0] = 4000;
         vm.expectRevert(
             abi.encodeWithSelector(IIndexVaultComposer.IndexVaultComposer__InvalidTargets.selector, 5, 10_000)
         );
-        composer.proposeAddConstituent(_newConstituent(0), t);
+        composer.proposeAddConstituent(_newConstituent(0), t, ConstantsLib.MIN_PROBE_AMOUNT);
         vm.stopPrank();
+    }
+
+    /// The factory's fee-on-transfer probe runs on composition too (one admission rule, `AdmissionLib`).
+    function test_proposeAddConstituent_refusesAFeeOnTransferToken() public {
+        (QuirkyToken token, MockAggregator feed) = _listQuirkyToken(18, 10e8, 10_000_000);
+        token.setFeeBps(10);
+        ConstituentParams memory p = _quirkyParams(token, feed, 2000);
+        uint16[] memory t = new uint16[](5);
+        (t[0], t[1], t[2], t[3], t[4]) = (2000, 2000, 2000, 2000, 2000);
+        uint256 probe = 1e18;
+        token.mint(manager, probe);
+        vm.startPrank(manager);
+        token.approve(address(vault), probe);
+        uint256 received = probe - probe * 10 / 10_000;
+        vm.expectRevert(
+            abi.encodeWithSelector(IIndexFactory.IndexFactory__FeeOnTransfer.selector, address(token), probe, received)
+        );
+        composer.proposeAddConstituent(p, t, probe);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IIndexFactory.IndexFactory__ProbeTooSmall.selector,
+                address(token),
+                ConstantsLib.MIN_PROBE_AMOUNT - 1,
+                ConstantsLib.MIN_PROBE_AMOUNT
+            )
+        );
+        composer.proposeAddConstituent(p, t, ConstantsLib.MIN_PROBE_AMOUNT - 1);
+        vm.stopPrank();
+        assertEq(composer.pendingProposal().eta, 0);
+
+        // The same token without the fee is admitted, and the probe is returned in full.
+        token.setFeeBps(0);
+        _proposeAdd(p, t);
+        assertEq(composer.pendingProposal().token, address(token));
+        assertEq(token.balanceOf(manager), probe + ConstantsLib.MIN_PROBE_AMOUNT);
+    }
+
+    /// A proposed constituent whose feed stops answering is neither advertised nor executable (same reason both).
+    function test_proposeAddConstituent_feedDeadAtExecution_notAdvertised() public {
+        uint16[] memory t = new uint16[](5);
+        (t[0], t[1], t[2], t[3], t[4]) = (2000, 2000, 2000, 2000, 2000);
+        ConstituentParams memory p = _newConstituent(2000);
+        _proposeAdd(p, t);
+        _warp(DELAY);
+        feedOf(p.token).setUpdatedAt(block.timestamp - heartbeatOf(p.token) - 1);
+        (bool needed,) = rb.checkUpkeep("");
+        assertFalse(needed, "a reverting execution is never advertised");
+        vm.expectPartialRevert(IOracleErrors.Oracle__StalePrice.selector);
+        composer.executeProposal();
+        vm.expectPartialRevert(IOracleErrors.Oracle__StalePrice.selector);
+        composer.checkProposal();
     }
 
     // ---------------------------------------------------------------------------------------------------------------

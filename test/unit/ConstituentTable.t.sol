@@ -84,8 +84,11 @@ contract ConstituentTableTest is RebalanceBase {
         address token = vault.constituent(0).token;
         (, int256 answer,,,) = feedOf(token).latestRoundData();
         MockAggregator doubled = new MockAggregator(8, "x2", answer * 2);
-        vm.prank(manager);
-        vault.setConstituentFeed(0, address(doubled), 3600);
+        bytes memory change = abi.encodeCall(IIndexVault.setConstituentFeed, (0, address(doubled), 3600));
+        _proposeConfig(vault, change);
+        _waitConfigDelay(vault);
+        doubled.setPrice(answer * 2);
+        _executeConfig(vault, change);
         assertTrue(_table(address(vault)) != before, "new table");
         _assertTableMatchesStorage(address(vault));
         assertApproxEqAbs(vault.totalAssets(), navBefore + value0, 4);
@@ -100,8 +103,7 @@ contract ConstituentTableTest is RebalanceBase {
         _assertTableMatchesStorage(address(v));
         address before = _table(address(v));
         (address[] memory path, uint24[] memory fees) = buyRouteOf(twoHopToken);
-        vm.prank(manager);
-        v.setConstituentRoute(0, path, fees);
+        _setDelayed(v, abi.encodeCall(IIndexVault.setConstituentRoute, (0, path, fees)));
         assertTrue(_table(address(v)) != before, "new table");
         _assertTableMatchesStorage(address(v));
         // The two-hop route read from the table works both ways.
@@ -115,10 +117,7 @@ contract ConstituentTableTest is RebalanceBase {
         (t[0], t[1], t[2], t[3], t[4]) = (2000, 2000, 2000, 2000, 2000);
         address token = constituents[4];
         (address[] memory path, uint24[] memory fees) = buyRouteOf(token);
-        vm.prank(manager);
-        composer.proposeAddConstituent(
-            ConstituentParams(token, 2000, address(feedOf(token)), heartbeatOf(token), path, fees), t
-        );
+        _proposeAdd(ConstituentParams(token, 2000, address(feedOf(token)), heartbeatOf(token), path, fees), t);
         _warp(DELAY);
         vm.recordLogs();
         composer.executeProposal();
@@ -164,8 +163,7 @@ contract ConstituentTableTest is RebalanceBase {
         composer.executeProposal();
         address before = _table(address(vault));
         address token = vault.constituent(0).token;
-        vm.prank(manager);
-        vault.setConstituentFeed(0, address(feedOf(token)), 7200);
+        _setDelayed(vault, abi.encodeCall(IIndexVault.setConstituentFeed, (0, address(feedOf(token)), 7200)));
         assertTrue(_table(address(vault)) != before, "new table");
         _assertTableMatchesStorage(address(vault));
     }

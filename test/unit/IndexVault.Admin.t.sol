@@ -244,12 +244,23 @@ contract IndexVaultAdminTest is VaultFixture {
     // Setters
     // ---------------------------------------------------------------------------------------------------------------
 
-    function test_setMintFee_setsAndEmits() public {
+    function test_setMintFee_increaseWaitsTheDelayThenSetsAndEmits() public {
+        bytes memory change = abi.encodeCall(IIndexVault.setMintFee, (200));
+        _proposeConfig(vault, change);
+        assertEq(vault.config().mintFeeBps, MINT_FEE_BPS, "queued, not applied");
+        _waitConfigDelay(vault);
         vm.expectEmit(address(vault));
         emit IIndexVault.MintFeeSet(MINT_FEE_BPS, 200);
-        vm.prank(manager);
-        vault.setMintFee(200);
+        _executeConfig(vault, change);
         assertEq(vault.config().mintFeeBps, 200);
+    }
+
+    function test_setMintFee_decreaseIsInstant() public {
+        vm.expectEmit(address(vault));
+        emit IIndexVault.MintFeeSet(MINT_FEE_BPS, 10);
+        vm.prank(manager);
+        vault.setMintFee(10);
+        assertEq(vault.config().mintFeeBps, 10);
     }
 
     function test_setBurnFee_setsAndEmits() public {
@@ -260,12 +271,23 @@ contract IndexVaultAdminTest is VaultFixture {
         assertEq(vault.config().burnFeeBps, 0);
     }
 
-    function test_setMaxSlippage_setsAndEmits() public {
+    function test_setMaxSlippage_wideningWaitsTheDelayThenSetsAndEmits() public {
+        bytes memory change = abi.encodeCall(IIndexVault.setMaxSlippage, (500));
+        _proposeConfig(vault, change);
+        assertEq(vault.config().maxSlippageBps, MAX_SLIPPAGE_BPS, "queued, not applied");
+        _waitConfigDelay(vault);
         vm.expectEmit(address(vault));
         emit IIndexVault.MaxSlippageSet(MAX_SLIPPAGE_BPS, 500);
-        vm.prank(manager);
-        vault.setMaxSlippage(500);
+        _executeConfig(vault, change);
         assertEq(vault.config().maxSlippageBps, 500);
+    }
+
+    function test_setMaxSlippage_tighteningIsInstant() public {
+        vm.expectEmit(address(vault));
+        emit IIndexVault.MaxSlippageSet(MAX_SLIPPAGE_BPS, 30);
+        vm.prank(manager);
+        vault.setMaxSlippage(30);
+        assertEq(vault.config().maxSlippageBps, 30);
     }
 
     function test_setMinDeposit_setsAndEmits() public {
@@ -346,10 +368,14 @@ contract IndexVaultAdminTest is VaultFixture {
 
     function test_setUsdtFeed_validatesAndEmits() public {
         MockAggregator feed = new MockAggregator(8, "USDT / USD 2", 0.999e8);
+        bytes memory change = abi.encodeCall(IIndexVault.setUsdtFeed, (address(feed), 7200));
+        _proposeConfig(vault, change);
+        assertEq(vault.config().usdtFeed, address(usdtFeed), "queued, not applied");
+        _waitConfigDelay(vault);
+        feed.setPrice(0.999e8);
         vm.expectEmit(address(vault));
         emit IIndexVault.UsdtFeedSet(address(feed), 7200);
-        vm.prank(manager);
-        vault.setUsdtFeed(address(feed), 7200);
+        _executeConfig(vault, change);
         assertEq(vault.config().usdtFeed, address(feed));
         assertEq(vault.config().usdtHeartbeat, 7200);
         feed.setPrice(0);
@@ -360,10 +386,13 @@ contract IndexVaultAdminTest is VaultFixture {
 
     function test_setSequencerFeed_validatesAndEmits() public {
         MockAggregator seq = new MockAggregator(0, "sequencer", 0);
+        bytes memory change = abi.encodeCall(IIndexVault.setSequencerFeed, (address(seq), 3600));
+        _proposeConfig(vault, change);
+        assertEq(vault.config().sequencerFeed, address(0), "queued, not applied");
+        _waitConfigDelay(vault);
         vm.expectEmit(address(vault));
         emit IIndexVault.SequencerFeedSet(address(seq), 3600);
-        vm.prank(manager);
-        vault.setSequencerFeed(address(seq), 3600);
+        _executeConfig(vault, change);
         assertEq(vault.config().sequencerFeed, address(seq));
         seq.setPrice(1); // down
         vm.prank(manager);
@@ -373,10 +402,14 @@ contract IndexVaultAdminTest is VaultFixture {
 
     function test_setConstituentFeed_validatesAndEmits() public {
         MockAggregator feed = new MockAggregator(18, "WETH / USD 18", 3000e18);
+        bytes memory change = abi.encodeCall(IIndexVault.setConstituentFeed, (0, address(feed), 600));
+        _proposeConfig(vault, change);
+        assertEq(vault.constituent(0).feed, address(feedOf(constituents[0])), "queued, not applied");
+        _waitConfigDelay(vault);
+        feed.setPrice(3000e18);
         vm.expectEmit(address(vault));
         emit IIndexVault.ConstituentFeedSet(0, constituents[0], address(feed), 600);
-        vm.prank(manager);
-        vault.setConstituentFeed(0, address(feed), 600);
+        _executeConfig(vault, change);
         ConstituentInfo memory c = vault.constituent(0);
         assertEq(c.feed, address(feed));
         assertEq(c.heartbeat, 600);
@@ -407,10 +440,12 @@ contract IndexVaultAdminTest is VaultFixture {
         v.setConstituentRoute(0, direct, fee);
 
         (path, fees) = buyRouteOf(twoHopToken);
+        bytes memory change = abi.encodeCall(IIndexVault.setConstituentRoute, (0, path, fees));
+        _proposeConfig(v, change);
+        _waitConfigDelay(v);
         vm.expectEmit(true, true, false, false, address(v));
         emit IIndexVault.ConstituentRouteSet(0, twoHopToken, path, new address[](0));
-        vm.prank(manager);
-        v.setConstituentRoute(0, path, fees);
+        _executeConfig(v, change);
         assertEq(v.constituent(0).path[1], address(weth));
     }
 

@@ -8,6 +8,7 @@ import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IIndexVault, ConstituentState, VaultParams} from "../../contracts/interfaces/IIndexVault.sol";
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
+import {MockUSDT} from "../../contracts/mocks/MockUSDT.sol";
 import {VaultFixture, IndexVaultHarness} from "../base/VaultFixture.sol";
 
 /// @notice `deposit` (all three overloads) on the real Uniswap V3 fixture.
@@ -239,7 +240,9 @@ contract IndexVaultDepositTest is VaultFixture {
     function test_deposit_revertsWithoutAllowance() public {
         mintTo(address(usdt), alice, 1000e6);
         vm.prank(alice);
-        vm.expectRevert();
+        vm.expectRevert(
+            abi.encodeWithSelector(MockUSDT.MockUSDT__InsufficientAllowance.selector, alice, address(vault), 0, 1000e6)
+        );
         vault.deposit(1000e6, alice);
     }
 }

@@ -3,7 +3,11 @@ pragma solidity 0.8.30;
 
 import {Vm} from "forge-std/Vm.sol";
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
 import {IndexVault} from "../../contracts/IndexVault.sol";
+import {ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
+import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
 import {IIndexVaultComposer} from "../../contracts/interfaces/IIndexVaultComposer.sol";
 import {
     IIndexVaultRebalancer,
@@ -65,6 +69,16 @@ abstract contract RebalanceBase is VaultFixture {
             minTradeValue: MIN_TRADE,
             bounty: BOUNTY
         });
+    }
+
+    /// @dev As the manager: funds and approves the fee-on-transfer probe, then proposes adding `p` with targets `t`.
+    function _proposeAdd(ConstituentParams memory p, uint16[] memory t) internal {
+        uint256 probe = ConstantsLib.MIN_PROBE_AMOUNT;
+        _mintAny(p.token, manager, probe);
+        vm.startPrank(manager);
+        IERC20(p.token).approve(address(vault), probe);
+        composer.proposeAddConstituent(p, t, probe);
+        vm.stopPrank();
     }
 
     function _setConfig(RebalanceConfig memory c) internal {
