@@ -8,8 +8,8 @@ const externalNode = (process.env.LOCAL_RPC_URL ?? "") !== "";
 
 export default defineConfig({
   test: {
-    include: ["test/ts/**/*.test.ts", "keeper/**/*.test.ts", "sdk/**/*.test.ts", "bench/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "out/**", "out-*/**", "artifacts/**", "typechain-types/**"],
+    include: ["test/ts/**/*.test.ts", "keeper/**/*.test.ts", "sdk/**/*.test.ts", "bench/**/*.test.ts", "web/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "web/dist/**", "out/**", "out-*/**", "artifacts/**", "typechain-types/**"],
     globalSetup: ["test/ts/globalSetup.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,

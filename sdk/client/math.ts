@@ -101,7 +101,7 @@ export function sharesForValue(value: bigint, supply: bigint, nav: bigint): bigi
   return (value * (supply + VIRTUAL_SHARES)) / (nav + 1n);
 }
 
-/** {USDT units} fee of `bps` on `amount`, rounded down (mint fee) or up (burn fee), as FeeLib does. */
+/** {USDT units} fee of `bps` on `amount`; the vault rounds both its mint and burn fees up (`IndexVault._fee`). */
 export function feeOf(amount: bigint, bps: number, roundUp: boolean): bigint {
   return roundUp ? ceilDiv(amount * BigInt(bps), BPS) : (amount * BigInt(bps)) / BPS;
 }

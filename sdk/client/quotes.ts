@@ -73,7 +73,7 @@ function allocate(status: VaultStatus, net: bigint): { amounts: bigint[]; kept: 
 /** Expected shares and each leg's price impact for a USDT deposit; refuses what `deposit` would refuse. */
 export async function quoteDeposit(client: AnyPublicClient, status: VaultStatus, quoter: Address, assets: bigint): Promise<DepositQuote> {
   validateDeposit(status, assets);
-  const mintFee = feeOf(assets, status.fees.mintBps, false);
+  const mintFee = feeOf(assets, status.fees.mintBps, true);
   const { amounts, kept, kind } = allocate(status, assets - mintFee);
   const legs = await Promise.all(
     status.constituents.map(async (c, i): Promise<Leg> => {

@@ -63,20 +63,28 @@ contract InputValidationAttackTest is AttackBase {
         vm.stopPrank();
     }
 
-    /// Attack: a one-unit deposit whose value rounds to zero shares would silently absorb the USDT, with the mint fee
-    /// (rounded up, it takes the whole unit) and without it (the unit buys nothing worth a share).
-    function test_zeroAmounts_dustDepositThatMintsNothingReverts() public {
+    /// Attack: a one-unit deposit (minimum deposit 0) hoping rounding credits more than it brings. Outcome: with a mint
+    /// fee, the fee (rounded up) takes the whole unit and the deposit reverts `ZeroShares` instead of absorbing it; without
+    /// one, legs of at most one swap dust are not swapped, the unit is kept in USDT and credited at face value, so the
+    /// shares minted are worth at most what was paid.
+    function test_zeroAmounts_dustDepositMintsNothingForFreeAndNeverMoreThanItBrings() public {
         vm.prank(manager);
         vault.setMinDeposit(0);
         _fundUsdt(vault, attacker, 1);
         vm.prank(attacker);
         vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__ZeroShares.selector, 1));
         vault.deposit(1, attacker);
+
         vm.prank(manager);
         vault.setMintFee(0);
+        uint256 nav = vault.totalAssets();
+        uint256 supply = vault.totalSupply();
+        uint256 usdtBefore = usdt.balanceOf(address(vault));
         vm.prank(attacker);
-        vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__ZeroShares.selector, 1));
-        vault.deposit(1, attacker);
+        uint256 shares = vault.deposit(1, attacker);
+        assertEq(usdt.balanceOf(address(vault)), usdtBefore + 1, "kept in USDT, nothing swapped");
+        assertLe(shares, (supply + 1e12) / (nav + 1), "at most one unit's worth of shares");
+        assertLe(vault.previewRedeem(shares), 1, "worth at most what was paid");
     }
 
     /// Attack: zero addresses as receiver (burning shares or assets) and as claim destination.
