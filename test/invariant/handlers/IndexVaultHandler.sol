@@ -413,9 +413,9 @@ contract IndexVaultHandler is CommonBase, StdCheats, StdUtils {
         if (eta != 0) return;
         (bool ok, bytes memory ret) = address(vault).call(data);
         if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(ret, 32), mload(ret))
-            }
+            // Judged like every caught call (not bubbled: the caller's prank must be stopped in every path).
+            _reverted("setFees", ret);
+            return;
         }
         (eta,) = IIndexVaultComposer(address(vault)).pendingConfigChange(id);
         if (eta != 0) _queuedFees.push(data);
