@@ -122,6 +122,12 @@ export const ERROR_MESSAGES: Record<string, (a: readonly unknown[]) => string> =
   IndexVaultRebalancer__NotRebalancing: () => "no multi-step rebalance is in flight",
   IndexVaultRebalancer__NotTimedOut: (a) => `the rebalance times out at ${time(a[0])}`,
   IndexVaultRebalancer__InvalidConfig: (a) => `rebalance parameter ${String(a[0])} = ${String(a[1])} is out of bounds`,
+  IndexVaultComposer__ProposalStale: (a) =>
+    `the pending composition change names ${String(a[0])}, which a rebalance has since dropped: the manager withdraws it (cancelProposal) and proposes again`,
+  IndexVaultComposer__ConfigChangePending: (a) => `the same configuration change is already queued (executable ${time(a[1])})`,
+  IndexVaultComposer__ConfigChangeNotReady: (a) => `the queued configuration change is executable from ${time(a[1])} (value-moving changes wait the composition delay)`,
+  IndexVaultComposer__ConfigChangeStale: (a) => `the queued configuration change is for ${String(a[1])}, no longer a constituent: cancel it`,
+  IndexVaultComposer__UnknownConfigChange: () => "no such configuration change is queued (propose it first with the setter, as the manager)",
   IndexVaultComposer__ProposalPending: (a) => `a composition change is already pending (executable ${time(a[0])})`,
   IndexVaultComposer__NoProposal: () => "no composition change is pending",
   IndexVaultComposer__ProposalNotReady: (a) => `the composition change is executable from ${time(a[0])}`,

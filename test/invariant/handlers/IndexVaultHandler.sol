@@ -322,9 +322,13 @@ contract IndexVaultHandler is CommonBase, StdCheats, StdUtils {
         }
         if (mode & 4 != 0) {
             // Low fees (0–0.2 %) half of the time: fees hide a leak, they do not close it.
+            // Only lowered here (a decrease applies at once; an increase would queue behind the delay, and the same
+            // queued increase twice reverts `ConfigChangePending`).
+            uint16 mintFee = uint16(_bound(seed >> 16, 0, 20));
+            uint16 burnFee = uint16(_bound(seed >> 32, 0, 20));
             vm.startPrank(manager);
-            vault.setMintFee(uint16(_bound(seed >> 16, 0, 20)));
-            vault.setBurnFee(uint16(_bound(seed >> 32, 0, 20)));
+            if (mintFee < vault.config().mintFeeBps) vault.setMintFee(mintFee);
+            if (burnFee < vault.config().burnFeeBps) vault.setBurnFee(burnFee);
             vm.stopPrank();
         }
         DriftState memory d = rb.driftReport();
