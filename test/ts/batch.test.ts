@@ -6,9 +6,9 @@ import { benchEnvOf } from "../../bench/lib/localEnv";
 import { approveUsdt, createVault, deployProtocol } from "../../bench/lib/vault";
 import type { BenchEnv } from "../../bench/lib/env";
 import { bytecodes, indexBatchFactoryAbi, indexVaultAbi, indexVaultBatchAbi, mockUSDTAbi } from "../../sdk/generated/abis";
-import type { LocalWalletClient } from "../../sdk/localChain";
+import type { LocalWalletClient } from "../../sdk/local/localChain";
 import { confirm } from "../../sdk/protocol";
-import { useLocalChain } from "../../sdk/testing";
+import { useLocalChain } from "../../sdk/local/testing";
 
 const local = useLocalChain();
 
