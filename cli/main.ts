@@ -9,6 +9,7 @@ import { repoRoot } from "../sdk/local/paths";
 import { defaultDeploymentsDir, readDeployments, type Deployments } from "./deployments";
 import { fmtBps, fmtUnits, fmtUsdt, keyValues, parseAmount, shortAddress, table, toJson } from "./format";
 import { progressLine } from "./progress";
+import { BATCH_USAGE, isBatchCommand, runBatchCli } from "./batch";
 import {
   explainError,
   deposit,
@@ -50,7 +51,9 @@ options
   --slippage <bps>                 bound on shares/USDT below the quote (default 50 = 0.5 %)
   --deadline <s>                   seconds the transaction stays valid (default 600)
   --json                           machine-readable output on stdout
-  -h, --help                       this text`;
+  -h, --help                       this text
+
+${BATCH_USAGE}`;
 
 export interface CliIo {
   stdout(text: string): void;
@@ -91,6 +94,7 @@ interface Options {
 
 /** Runs one CLI invocation; returns the process exit code (0 ok, 1 failure, 2 usage). */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (isBatchCommand(argv)) return runBatchCli(argv, io); // cli/batch.ts: the ERC-7540 batch commands
   let parsed;
   try {
     parsed = parseArgs({
