@@ -6,6 +6,7 @@ import { repoRoot } from "../sdk/local/paths";
 import type { BenchEnv } from "./lib/env";
 import { startForkBenchEnv } from "./lib/forkEnv";
 import { startLocalBenchEnv } from "./lib/localEnv";
+import { batchSummary, measureBatch } from "./lib/batch";
 import { measureRebalance } from "./lib/rebalance";
 import { consoleTable, markdownSummary, toLatest, type BenchOutput } from "./lib/report";
 import { GAS_DEPOSIT_USD, measureSize, measureSlippage, type SizeResult, type SlippageDetail } from "./lib/suite";
@@ -73,6 +74,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       slippage = await measureSlippage(env, protocol, tokens);
     }
     const rebalance = await measureRebalance(env, protocol, sizes.filter((n) => n <= available));
+    const batchRows = await measureBatch(env, protocol, env.market.constituents.slice(0, Math.min(10, available)));
     const partial = {
       sizes: sizeResults,
       slippage,
@@ -90,13 +92,14 @@ export async function runBench(options: BenchOptions): Promise<number> {
         },
       },
     };
-    const output: BenchOutput = { ...partial, latest: toLatest(partial, rebalance.rows) };
+    const output: BenchOutput = { ...partial, latest: { ...toLatest(partial, rebalance.rows), batch: batchRows } };
     mkdirSync(outDir, { recursive: true });
     writeAtomic(join(outDir, `${prefix}latest.json`), json(output.latest));
     writeAtomic(join(outDir, `${prefix}details.json`), json({ meta: output.meta, sizes: output.sizes, slippage: output.slippage, rebalance: output.rebalance, rebalanceMeasurements: output.rebalanceMeasurements }));
-    writeAtomic(join(outDir, `${prefix}summary.md`), markdownSummary(output, fork ? "npm run bench -- --fork" : "npm run bench"));
+    writeAtomic(join(outDir, `${prefix}summary.md`), `${markdownSummary(output, fork ? "npm run bench -- --fork" : "npm run bench")}\n${batchSummary(batchRows)}\n`);
     console.log("");
     console.log(consoleTable(output));
+    console.log(`\n${batchSummary(batchRows)}`);
     console.log(`\nbench: wrote ${join(outDir, `${prefix}latest.json`)}, ${prefix}details.json, ${prefix}summary.md in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } finally {

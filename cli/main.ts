@@ -10,6 +10,7 @@ import { deploymentsDirFor, readDeployments, type Deployments } from "./deployme
 import { isLocalTool, LOCAL_TOOLS_USAGE, runLocalTool } from "./localTools";
 import { fmtBps, fmtUnits, fmtUsdt, keyValues, parseAmount, shortAddress, table, toJson } from "./format";
 import { progressLine } from "./progress";
+import { BATCH_USAGE, isBatchCommand, runBatchCli } from "./batch";
 import {
   assertVault,
   claimCalls,
@@ -75,7 +76,9 @@ options
   --json                           machine-readable output on stdout
   -h, --help                       this text
 
-${LOCAL_TOOLS_USAGE}`;
+${LOCAL_TOOLS_USAGE}
+
+${BATCH_USAGE}`;
 
 export interface CliIo {
   stdout(text: string): void;
@@ -156,6 +159,7 @@ function checkCommandLine(positionals: readonly string[], options: Options, env:
 /** Runs one CLI invocation; returns the process exit code (0 ok, 1 failure, 2 usage). */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   if (isLocalTool(argv.filter((a) => !a.startsWith("-")))) return runLocalTool(argv, io);
+  if (isBatchCommand(argv)) return runBatchCli(argv, io); // cli/batch.ts: the ERC-7540 batch commands
   let parsed;
   try {
     parsed = parseArgs({

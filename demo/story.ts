@@ -28,6 +28,7 @@ import { rpcRequest, startAnvil, type AnvilInstance } from "../sdk/local/anvil";
 import { priceMoverAbi } from "../sdk/generated/abis";
 import { connectLocalChain, LOCAL_ANVIL_ARGS, type LocalChain } from "../sdk/local/localChain";
 import { repoRoot } from "../sdk/local/paths";
+import { runBatchStep } from "./batch";
 import { renderChart, type ChartPoint } from "./chart";
 
 export interface DemoOptions {
@@ -296,6 +297,13 @@ export async function runDemo(options: DemoOptions, log: Log = (l) => console.lo
       const r = await redeemInKind(client, bob, vault, { shares });
       const got = status.constituents.map((c, i) => `${fmtUnits(r.amounts[i] ?? 0n, c.decimals, 4)} ${c.symbol}`).join(" + ");
       await record("Bob redeems all his shares in kind", "Bob in kind", r.gasUsed, `Bob receives the basket itself: ${got} (no oracle, no swap).`);
+    }
+
+    // ERC-7540 batch (demo/batch.ts): four wallets queue deposits, Carol a redemption, one settlement, claims pushed.
+    const batchRecord = deployments.records.get(`Batch_${indexId}`);
+    if (batchRecord !== undefined) {
+      const b = await runBatchStep({ client, batch: batchRecord.address, vault, usdt: market.usdt, depositors: [5, 6, 7, 8].map((i) => ({ name: `Wallet ${i}`, wallet: chain.walletClients[i]! })), redeemer: { name: "Carol", wallet: carol }, keeper, amount: 1_000_000_000n / scale, mint: (t, to, a) => chain.mintTo(t, to, a), log });
+      await record("Batch: 4 wallets queue deposits, Carol a redemption; one settlement; claims", "batch", b.gasUsed, `Per-user gas all in: ${b.users.map((u) => `${u.name} ${u.total.toLocaleString("en-US")}`).join(", ")}.`);
     }
 
     // ── Chart ────────────────────────────────────────────────────────────────────────────────────────────────

@@ -39,6 +39,8 @@ export interface LoopDeps {
   readonly now?: () => number;
   /** Sleep that resolves early when `signal` aborts. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The batch duty (keeper/batch.ts BatchKeeper): settle due epochs and push their claims, after the vaults. */
+  readonly batches?: { tick(gasPriceWei: bigint, ethPriceD18: bigint): Promise<unknown> };
 }
 
 export type VaultStatus =
@@ -145,6 +147,7 @@ export class KeeperLoop {
       outcomes.push(outcome);
     }
     const allRpcDown = outcomes.length > 0 && outcomes.every((o) => o.status === "rpc-down");
+    if (!allRpcDown) await this.deps.batches?.tick(gasPriceWei, ethPriceD18); // never throws
     return this.finishTick(!allRpcDown, outcomes);
   }
 

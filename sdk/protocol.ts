@@ -21,7 +21,9 @@ import {
 } from "viem";
 import {
   bytecodes,
+  indexBatchFactoryAbi,
   indexFactoryAbi,
+  indexVaultBatchAbi,
   indexVaultAbi,
   indexVaultConfiguratorAbi,
   indexVaultRebalancerAbi,
@@ -40,6 +42,10 @@ export interface ProtocolDeployment {
   /** The IndexVault implementation every vault clones. */
   readonly implementation: Address;
   readonly factory: Address;
+  /** The IndexVaultBatch implementation (ERC-7540 batch) every vault's batch clones. */
+  readonly batchImplementation: Address;
+  /** IndexBatchFactory: one batch per registered vault (`createBatch(vault)`, `batchOf(vault)`). */
+  readonly batchFactory: Address;
 }
 
 /** What a deployment needs from a market. */
@@ -189,7 +195,69 @@ export async function deployProtocol(
     publicClient,
     await wallet.deployContract({ abi: indexFactoryAbi, bytecode: bytecodes.IndexFactory, args: [implementation] }),
   );
-  return { configurator, rebalancer, implementation, factory };
+  const { batchImplementation, batchFactory } = await deployBatchFactory(publicClient, wallet, factory);
+  return { configurator, rebalancer, implementation, factory, batchImplementation, batchFactory };
+}
+
+/** Deploys the IndexVaultBatch implementation and the IndexBatchFactory over the index `factory`, from `wallet`. */
+export async function deployBatchFactory(
+  publicClient: ProtocolPublicClient,
+  wallet: ProtocolWalletClient,
+  factory: Address,
+): Promise<{ batchImplementation: Address; batchFactory: Address }> {
+  const batchImplementation = await deployed(
+    publicClient,
+    await wallet.deployContract({ abi: indexVaultBatchAbi, bytecode: bytecodes.IndexVaultBatch, args: [] }),
+  );
+  const batchFactory = await deployed(
+    publicClient,
+    await wallet.deployContract({ abi: indexBatchFactoryAbi, bytecode: bytecodes.IndexBatchFactory, args: [batchImplementation, factory] }),
+  );
+  return { batchImplementation, batchFactory };
+}
+
+/** A vault's batch: created now, or the one the batch factory already records. */
+export interface CreatedBatch {
+  readonly batch: Address;
+  /** Undefined when the batch already existed. */
+  readonly receipt?: TransactionReceipt;
+}
+
+/**
+ * The ERC-7540 batch of `vault` through the batch factory (permissionless, one per registered vault): returns the
+ * existing one, or creates it (simulated first, so a refusal names its reason) and reads `BatchCreated`.
+ */
+export async function createBatch(
+  publicClient: ProtocolPublicClient,
+  wallet: ProtocolWalletClient,
+  batchFactory: Address,
+  vault: Address,
+): Promise<CreatedBatch> {
+  const existing = await publicClient.readContract({ address: batchFactory, abi: indexBatchFactoryAbi, functionName: "batchOf", args: [vault] });
+  if (existing !== zeroAddress) return { batch: getAddress(existing) };
+  const { request } = await publicClient.simulateContract({
+    account: wallet.account,
+    address: batchFactory,
+    abi: indexBatchFactoryAbi,
+    functionName: "createBatch",
+    args: [vault],
+  });
+  const receipt = await confirm(publicClient, await wallet.writeContract(request));
+  const [created] = parseEventLogs({ abi: indexBatchFactoryAbi, eventName: "BatchCreated", logs: receipt.logs.filter((l) => isAddressEqual(l.address, batchFactory)) });
+  if (created === undefined) throw new Error(`createBatch ${receipt.transactionHash}: no BatchCreated event`);
+  return { batch: getAddress(created.args.batch), receipt };
+}
+
+/** Creates the batch of every vault in `vaults` that has none yet (the `deployBatches` step of a deployment). */
+export async function deployBatches(
+  publicClient: ProtocolPublicClient,
+  wallet: ProtocolWalletClient,
+  batchFactory: Address,
+  vaults: readonly Address[],
+): Promise<Map<Address, CreatedBatch>> {
+  const out = new Map<Address, CreatedBatch>();
+  for (const vault of vaults) out.set(getAddress(vault), await createBatch(publicClient, wallet, batchFactory, vault));
+  return out;
 }
 
 /** Makes `owner` hold at least `amount` of `token` (mint on a local market, wrap or buy on a real one). */

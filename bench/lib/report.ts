@@ -1,6 +1,7 @@
 // Turns benchmark results into the committed artefacts: latest.json (exactly the schema), details.json
 // (breakdowns, theory vs QuoterV2 cross-checks) and a markdown summary, and prints the console table.
 import type { GasBreakdown } from "./trace";
+import type { BatchRow } from "./batch";
 import type { RebalanceMeasurement } from "./rebalance";
 import type { GasRow, InKindRow, RebalanceRow, SizeResult, SlippageDetail, SlippageRow } from "./suite";
 
@@ -11,6 +12,8 @@ export interface LatestJson {
   inKind: InKindRow[];
   slippage: SlippageRow[];
   rebalance: RebalanceRow[];
+  /** ERC-7540 batch: per-user gas all in (bench/lib/batch.ts). */
+  batch?: BatchRow[];
 }
 
 export interface Targets {

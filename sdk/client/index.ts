@@ -9,3 +9,4 @@ export * from "./routes";
 export * from "./tx";
 export * from "./validate";
 export * from "./vault";
+export * from "./batch";

@@ -50,14 +50,14 @@ describe("IndexVaultBatch on the local chain", () => {
     const [created] = parseEventLogs({ abi: indexBatchFactoryAbi, eventName: "BatchCreated", logs: receipt.logs });
     batch = getAddress(created!.args.batch);
     // Seed the vault with a direct deposit, so the batch nets against an existing basket.
-    await env.fund(env.market.usdt, keeper.account.address, 50_000_000_000n);
-    await approveUsdt(env, keeper, vault, 50_000_000_000n);
+    await env.fund(env.market.usdt, keeper.account.address, 20_000_000_000n);
+    await approveUsdt(env, keeper, vault, 20_000_000_000n);
     await send(
       await keeper.writeContract({
         address: vault,
         abi: indexVaultAbi,
         functionName: "deposit",
-        args: [50_000_000_000n, keeper.account.address],
+        args: [20_000_000_000n, keeper.account.address],
       }),
     );
   }, 240_000);

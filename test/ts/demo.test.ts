@@ -30,7 +30,7 @@ describe("demo --short", () => {
     expect(svg).toContain("WBTC (60%)");
     expect(svg.match(/<polyline/g)?.length).toBe(3); // index level + two weights
 
-    expect(result.steps.map((s) => s.title.split(" ")[0])).toEqual(["Alice", "Bob", "Carol", "Prices", "Prices", "The", "Alice", "Bob"]);
+    expect(result.steps.map((s) => s.title.split(" ")[0])).toEqual(["Alice", "Bob", "Carol", "Prices", "Prices", "The", "Alice", "Bob", "Batch:"]);
     const [, , , small, big, rebalanced, aliceOut, bobOut] = result.steps;
     expect(small!.maxDriftBps).toBeLessThan(200n);
     expect(big!.maxDriftBps).toBeGreaterThanOrEqual(200n); // crosses the default 2 % threshold
@@ -49,6 +49,10 @@ describe("demo --short", () => {
     expect(log).toMatch(/Step 1 · Alice deposits 5,000 USDT/);
     expect(log).toMatch(/REBALANCE DUE/);
     expect(log).toMatch(/chart: /);
+    // The batch step (demo/batch.ts): one settlement, claims pushed, each user's gas all in printed.
+    expect(log).toMatch(/Epoch 1: 400 USDT of deposit requests/);
+    expect(log).toMatch(/per-user gas/);
+    expect(log).toMatch(/Per-user gas all in: Wallet 5 [\d,]+, Wallet 6 [\d,]+, Wallet 7 [\d,]+, Wallet 8 [\d,]+, Carol [\d,]+\./);
   }, 300_000);
 
   it("test_demo_ownAnvil_leavesNoProcess", async () => {

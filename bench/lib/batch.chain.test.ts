@@ -1,0 +1,32 @@
+// bench/lib/batch.ts on the local chain with small cohorts (the full 1/5/20/50 run is `npm run bench`): the rows are
+// measured from real receipts, returning users pay less than first-time ones, the balanced epoch's net is a small
+// part of its gross.
+import { describe, expect, it } from "vitest";
+import { benchEnvOf } from "./localEnv";
+import { deployProtocol } from "./vault";
+import { batchSummary, measureBatch } from "./batch";
+import { useLocalChain } from "../../sdk/local/testing";
+
+const local = useLocalChain();
+
+describe("bench batch rows", () => {
+  it("test_measureBatch_smallCohorts", async () => {
+    const env = benchEnvOf(local.chain);
+    const protocol = await deployProtocol(env);
+    const rows = await measureBatch(env, protocol, env.market.constituents.slice(0, 10), [1, 5]);
+    expect(rows.map((r) => `${r.kind}:${r.users}`)).toEqual(["first-time:1", "returning:1", "first-time:5", "returning:5", "balanced:10"]);
+    const at = (kind: string, users: number) => rows.find((r) => r.kind === kind && r.users === users)!;
+    for (const r of rows) {
+      expect(r.requestGas).toBeGreaterThan(21_000);
+      expect(r.settlementGas).toBeGreaterThan(r.requestGas);
+      expect(r.perUserGas).toBeGreaterThanOrEqual(r.requestGas);
+    }
+    // Returning users write no fresh slots; more users share the settlement.
+    expect(at("returning", 5).requestGas).toBeLessThan(at("first-time", 5).requestGas);
+    expect(at("returning", 5).perUserGas).toBeLessThan(at("returning", 1).perUserGas);
+    // Balanced: the net that reached the vault is at most 1 % of the gross.
+    const balanced = at("balanced", 10);
+    expect(BigInt(balanced.netUsdt) * 100n).toBeLessThanOrEqual(BigInt(balanced.grossUsdt));
+    expect(batchSummary(rows)).toMatch(/\| balanced \| 10 \|/);
+  }, 300_000);
+});

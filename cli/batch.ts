@@ -1,0 +1,387 @@
+// The batch (ERC-7540) commands of the wallet CLI: request-deposit, request-redeem, pending, claim, cancel and settle.
+// Registered by cli/main.ts (runCli hands these commands here). Same conventions as the direct commands: human
+// output by default, `--json` for scripts (one JSON document on stdout, progress on stderr), `--dry-run` simulates the
+// whole sequence (approval included) and reports gas without signing, every refusal explained in plain words.
+import { parseArgs } from "node:util";
+import { createPublicClient, createWalletClient, getAddress, http, isAddress, type Address, type Chain } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { foundry, mainnet } from "viem/chains";
+import { ANVIL_ACCOUNT_COUNT, devAccounts } from "../sdk/local/accounts";
+import { repoRoot } from "../sdk/local/paths";
+import {
+  batchOf,
+  cancelRequestCalls,
+  claimSettledCalls,
+  explainError,
+  listVaults,
+  readBatchPosition,
+  readBatchStatus,
+  requestDepositCalls,
+  requestRedeemCalls,
+  sendCalls,
+  settleBatchCalls,
+  settlementOf,
+  type AnyPublicClient,
+  type BatchSide,
+  type ContractCall,
+  type DryRunResult,
+  type TxOutcome,
+  type Wallet,
+} from "../sdk/client";
+import { iIndexVaultAbi } from "../sdk/generated/abis";
+import { defaultDeploymentsDir, readDeployments, type Deployments } from "./deployments";
+import { fmtUnits, fmtUsdt, keyValues, parseAmount, toJson } from "./format";
+import type { CliIo } from "./main";
+import { progressLine } from "./progress";
+
+/** The commands this module serves. */
+export const BATCH_COMMANDS = ["request-deposit", "request-redeem", "pending", "claim", "cancel", "settle"] as const;
+
+export const BATCH_USAGE = `batch commands (ERC-7540: one settlement per epoch, a fraction of the gas per user)
+  request-deposit <usdt>           queue USDT for the next settlement (approves exactly that amount)
+  request-redeem <shares|all>      queue shares for the next settlement
+  pending                          the open epoch (size, age, due) and your pending/claimable amounts
+  claim                            claim what settled epochs owe you (shares and/or USDT)
+  cancel <deposit|redeem>          take back a pending request, exactly what was put in
+  settle                           settle the open epoch (keeper; anyone after the grace period)
+  batch options: --batch <address> (default: the vault's batch from the IndexBatchFactory),
+                 --controller <address> (act for a controller as its operator), --dry-run (simulate, sign nothing)`;
+
+const FLAGS = new Set(["--json", "--dry-run", "--help", "-h"]);
+
+/** Whether the command of `argv` (its first positional, skipping option values) is a batch command. */
+export function isBatchCommand(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith("-")) {
+      if (!FLAGS.has(arg) && !arg.includes("=")) i++; // skip the option's value
+      continue;
+    }
+    return (BATCH_COMMANDS as readonly string[]).includes(arg);
+  }
+  return false;
+}
+
+class UsageError extends Error {}
+
+interface Options {
+  vault?: string;
+  batch?: string;
+  controller?: string;
+  rpc?: string;
+  deployments?: string;
+  factory?: string;
+  account?: string;
+  json: boolean;
+  dryRun: boolean;
+}
+
+interface Ctx {
+  rpcUrl: string;
+  chain: Chain;
+  client: AnyPublicClient;
+  deployments: Deployments;
+  options: Options;
+  io: CliIo;
+}
+
+/** Runs one batch command (argv as given to the CLI); returns the exit code (0 ok, 1 failure, 2 usage). */
+export async function runBatchCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        vault: { type: "string" },
+        batch: { type: "string" },
+        controller: { type: "string" },
+        rpc: { type: "string" },
+        deployments: { type: "string" },
+        factory: { type: "string" },
+        account: { type: "string" },
+        json: { type: "boolean", default: false },
+        "dry-run": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n\n${BATCH_USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    io.stdout(`${BATCH_USAGE}\n`);
+    return 0;
+  }
+  const { "dry-run": dryRun, json, help: _help, ...rest } = values;
+  const options: Options = { ...rest, json: json === true, dryRun: dryRun === true };
+  try {
+    const [command, ...args] = positionals;
+    const ctx = await connect(options, io);
+    switch (command) {
+      case "request-deposit":
+        return await cmdRequestDeposit(ctx, need(args[0], "request-deposit <usdt>"));
+      case "request-redeem":
+        return await cmdRequestRedeem(ctx, need(args[0], "request-redeem <shares|all>"));
+      case "pending":
+        return await cmdPending(ctx);
+      case "claim":
+        return await cmdClaim(ctx);
+      case "cancel": {
+        const side = need(args[0], "cancel <deposit|redeem>");
+        if (side !== "deposit" && side !== "redeem") throw new UsageError("cancel what? `cancel deposit` or `cancel redeem`");
+        return await cmdCancel(ctx, side);
+      }
+      case "settle":
+        return await cmdSettle(ctx);
+      default:
+        throw new UsageError(`unknown batch command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`${error.message}\n\n${BATCH_USAGE}\n`);
+      return 2;
+    }
+    const explained = explainError(error);
+    if (options.json) io.stdout(`${toJson({ ok: false, error: { name: explained.errorName, message: explained.message, args: explained.args, data: explained.data } })}\n`);
+    io.stderr(`error: ${explained.message}${explained.errorName === undefined ? "" : ` [${explained.errorName}]`}\n`);
+    return 1;
+  }
+}
+
+function need(value: string | undefined, usage: string): string {
+  if (value === undefined) throw new UsageError(`missing argument: ${usage}`);
+  return value;
+}
+
+async function connect(options: Options, io: CliIo): Promise<Ctx> {
+  const rpcUrl = options.rpc ?? io.env.INDEX_VAULT_RPC_URL ?? "http://127.0.0.1:8545";
+  const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+  let chainId: number;
+  try {
+    chainId = await probe.getChainId();
+  } catch {
+    throw new Error(`no node answers at ${rpcUrl}: start one (e.g. node_modules/.bin/anvil) or pass --rpc <url>`);
+  }
+  const base = chainId === 1 ? mainnet : foundry;
+  const chain: Chain = { ...base, id: chainId, rpcUrls: { default: { http: [rpcUrl] } } };
+  const client = createPublicClient({ chain, transport: http(rpcUrl, { retryCount: 0 }), pollingInterval: chainId === 31337 ? 50 : 2_000 });
+  const deployments = readDeployments(options.deployments ?? defaultDeploymentsDir(repoRoot(), chainId));
+  if (deployments.chainId !== undefined && deployments.chainId !== chainId) {
+    throw new Error(`${deployments.dir} belongs to chain ${deployments.chainId}, the node is chain ${chainId}: pass --deployments or --batch`);
+  }
+  return { rpcUrl, chain, client, deployments, options, io };
+}
+
+function walletOf(ctx: Ctx): Wallet {
+  const key = ctx.io.env.PRIVATE_KEY;
+  if (key !== undefined && key !== "") {
+    if (ctx.options.account !== undefined) throw new UsageError("--account and PRIVATE_KEY are exclusive");
+    return createWalletClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), account: privateKeyToAccount(key as `0x${string}`), pollingInterval: 50 });
+  }
+  if (ctx.chain.id !== 31337) throw new Error("set PRIVATE_KEY to sign (dev accounts only exist on a local chain)");
+  const n = Number(ctx.options.account ?? "0");
+  if (!Number.isInteger(n) || n < 0 || n >= ANVIL_ACCOUNT_COUNT) throw new UsageError(`--account must be 0..${ANVIL_ACCOUNT_COUNT - 1}`);
+  return createWalletClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), account: devAccounts()[n]!, pollingInterval: 50 });
+}
+
+function controllerOf(ctx: Ctx, wallet: Wallet | (() => Wallet)): Address {
+  const given = ctx.options.controller;
+  if (given === undefined) return (typeof wallet === "function" ? wallet() : wallet).account.address;
+  if (!isAddress(given)) throw new UsageError(`--controller must be an address, got "${given}"`);
+  return getAddress(given);
+}
+
+/** The batch: --batch, else the `Batch_<id>` record of --vault, else `batchOf(vault)` on the recorded IndexBatchFactory. */
+async function batchOfCtx(ctx: Ctx): Promise<Address> {
+  if (ctx.options.batch !== undefined) {
+    if (!isAddress(ctx.options.batch)) throw new UsageError(`--batch must be an address, got "${ctx.options.batch}"`);
+    return getAddress(ctx.options.batch);
+  }
+  const wanted = ctx.options.vault;
+  if (wanted !== undefined && !isAddress(wanted)) {
+    const record = ctx.deployments.records.get(`Batch_${wanted}`);
+    if (record !== undefined) return record.address;
+  }
+  const vault = await vaultOf(ctx);
+  const batchFactory = ctx.deployments.records.get("IndexBatchFactory");
+  if (batchFactory === undefined) throw new Error(`no IndexBatchFactory in ${ctx.deployments.dir}: deploy the batches (deploy/06_batches.ts) or pass --batch`);
+  const batch = await batchOf(ctx.client, batchFactory.address, vault);
+  if (batch === undefined) throw new Error(`index ${vault} has no batch yet: anyone can create it with IndexBatchFactory.createBatch(vault)`);
+  return batch;
+}
+
+async function vaultOf(ctx: Ctx): Promise<Address> {
+  const wanted = ctx.options.vault;
+  if (wanted !== undefined && isAddress(wanted)) return getAddress(wanted);
+  if (wanted !== undefined) {
+    const record = ctx.deployments.records.get(`Index_${wanted}`);
+    if (record !== undefined) return record.address;
+  }
+  const factory = ctx.options.factory !== undefined ? getAddress(ctx.options.factory) : ctx.deployments.records.get("IndexFactory")?.address;
+  if (factory === undefined) throw new Error(`no IndexFactory in ${ctx.deployments.dir}: pass --factory, --vault <address> or --batch`);
+  const vaults = await listVaults(ctx.client, factory);
+  if (vaults.length === 0) throw new Error("the factory has no index yet");
+  if (wanted === undefined) return vaults[0]!;
+  for (const vault of vaults) {
+    const symbol = await ctx.client.readContract({ address: vault, abi: iIndexVaultAbi, functionName: "symbol" });
+    if (symbol.toLowerCase() === wanted.toLowerCase()) return vault;
+  }
+  throw new Error(`no index "${wanted}": use an address, an id or a symbol`);
+}
+
+function out(ctx: Ctx, json: unknown, human: string): void {
+  ctx.io.stdout(ctx.options.json ? `${toJson(json)}\n` : `${human}\n`);
+}
+
+/** Sends `calls` (or, with --dry-run, simulates them) and prints the dry run; returns undefined on a dry run. */
+async function run(ctx: Ctx, wallet: Wallet, calls: readonly ContractCall[], context: Record<string, unknown>): Promise<TxOutcome[] | undefined> {
+  if (ctx.options.dryRun) {
+    const r: DryRunResult = await sendCalls(ctx.client, wallet, calls, { sent: () => {}, confirmed: () => {} }, true);
+    out(
+      ctx,
+      { ok: true, ...context, account: wallet.account.address, ...r },
+      keyValues([
+        ["dry run", `${r.calls.map((c) => `${c.label} (gas ${c.gas})`).join(", ")}: nothing signed`],
+        ["gas", `${r.gas} (≈ ${fmtUnits(r.costWei, 18, 6)} ETH at ${fmtUnits(r.gasPriceWei, 9, 2)} gwei)`],
+      ]),
+    );
+    return undefined;
+  }
+  const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
+  try {
+    return await sendCalls(ctx.client, wallet, calls, progress);
+  } finally {
+    progress.stop();
+  }
+}
+
+const gasOf = (outcomes: readonly TxOutcome[]): bigint => outcomes.reduce((g, o) => g + o.gasUsed, 0n);
+const txLine = (outcomes: readonly TxOutcome[]): string => outcomes.map((o) => `${o.hash} (gas ${o.gasUsed})`).join(", ");
+
+async function cmdRequestDeposit(ctx: Ctx, amountText: string): Promise<number> {
+  const wallet = walletOf(ctx);
+  const batch = await batchOfCtx(ctx);
+  const { asset, status } = await readBatchStatus(ctx.client, batch);
+  const assets = parseAmount(amountText, 6, "USDT amount");
+  const controller = controllerOf(ctx, wallet);
+  const calls = await requestDepositCalls(ctx.client, wallet.account.address, batch, asset, { amount: assets, controller });
+  const outcomes = await run(ctx, wallet, calls, { batch, controller, assets, requestId: status.epoch });
+  if (outcomes === undefined) return 0;
+  out(
+    ctx,
+    { ok: true, batch, account: wallet.account.address, controller, assets, requestId: status.epoch, gasUsed: gasOf(outcomes), hashes: outcomes.map((o) => o.hash) },
+    keyValues([
+      ["requested", `deposit of ${fmtUsdt(assets)} in epoch ${status.epoch} (cancellable until it settles)`],
+      ["transactions", txLine(outcomes)],
+    ]),
+  );
+  return 0;
+}
+
+async function cmdRequestRedeem(ctx: Ctx, sharesText: string): Promise<number> {
+  const wallet = walletOf(ctx);
+  const batch = await batchOfCtx(ctx);
+  const { vault, status } = await readBatchStatus(ctx.client, batch);
+  const owner = wallet.account.address;
+  const balance = await ctx.client.readContract({ address: vault, abi: iIndexVaultAbi, functionName: "balanceOf", args: [owner] });
+  const shares = sharesText === "all" ? balance : parseAmount(sharesText, 18, "shares");
+  if (shares === 0n) throw new Error(`${owner} holds no shares of this index`);
+  if (balance < shares) throw new Error(`${owner} holds ${fmtUnits(balance, 18, 6)} shares of this index, ${fmtUnits(shares, 18, 6)} asked`);
+  const controller = controllerOf(ctx, wallet);
+  const calls = await requestRedeemCalls(ctx.client, owner, batch, vault, { amount: shares, controller });
+  const outcomes = await run(ctx, wallet, calls, { batch, controller, shares, requestId: status.epoch });
+  if (outcomes === undefined) return 0;
+  out(
+    ctx,
+    { ok: true, batch, account: owner, controller, shares, requestId: status.epoch, gasUsed: gasOf(outcomes), hashes: outcomes.map((o) => o.hash) },
+    keyValues([
+      ["requested", `redemption of ${fmtUnits(shares, 18, 6)} shares in epoch ${status.epoch} (cancellable until it settles)`],
+      ["transactions", txLine(outcomes)],
+    ]),
+  );
+  return 0;
+}
+
+async function cmdPending(ctx: Ctx): Promise<number> {
+  const batch = await batchOfCtx(ctx);
+  const controller = controllerOf(ctx, () => walletOf(ctx));
+  const [b, p] = await Promise.all([readBatchStatus(ctx.client, batch), readBatchPosition(ctx.client, batch, controller)]);
+  const s = b.status;
+  out(
+    ctx,
+    { ok: true, batch, vault: b.vault, epoch: s, policy: b.policy, position: p },
+    keyValues([
+      ["batch", `${batch} (index ${b.vault})`],
+      ["open epoch", `${s.epoch}: ${fmtUsdt(s.pendingAssets)} to deposit, ${fmtUnits(s.pendingShares, 18, 6)} shares to redeem (gross ${fmtUsdt(s.grossValue)})`],
+      ["age", s.openedAt === 0n ? "no request yet" : `${s.age} s (settles by ${b.policy.maxWait} s, or at ${fmtUsdt(b.policy.minSettleValue)} gross)`],
+      ["due", s.due ? "yes: the keeper settles now" : "not yet"],
+      ["controller", controller],
+      ["pending", `${fmtUsdt(p.pendingAssets)} deposit, ${fmtUnits(p.pendingShares, 18, 6)} shares redeem (cancellable)`],
+      ["claimable", `${fmtUnits(p.claimableShares, 18, 6)} shares (for ${fmtUsdt(p.claimableDepositAssets)}), ${fmtUsdt(p.claimableAssets)} (for ${fmtUnits(p.claimableRedeemShares, 18, 6)} shares)`],
+    ]),
+  );
+  return 0;
+}
+
+async function cmdClaim(ctx: Ctx): Promise<number> {
+  const wallet = walletOf(ctx);
+  const batch = await batchOfCtx(ctx);
+  const controller = controllerOf(ctx, wallet);
+  const position = await readBatchPosition(ctx.client, batch, controller);
+  const calls = claimSettledCalls(batch, position, wallet.account.address);
+  if (calls.length === 0) {
+    const waiting = position.pendingAssets > 0n || position.pendingShares > 0n;
+    throw new Error(`nothing to claim for ${controller}${waiting ? `: its request in epoch ${position.epoch} waits for the settlement` : ": no settled request"}`);
+  }
+  const outcomes = await run(ctx, wallet, calls, { batch, controller, claimableShares: position.claimableShares, claimableAssets: position.claimableAssets });
+  if (outcomes === undefined) return 0;
+  out(
+    ctx,
+    { ok: true, batch, account: wallet.account.address, controller, shares: position.claimableShares, assets: position.claimableAssets, gasUsed: gasOf(outcomes), hashes: outcomes.map((o) => o.hash) },
+    keyValues([
+      ["claimed", `${fmtUnits(position.claimableShares, 18, 6)} shares and ${fmtUsdt(position.claimableAssets)}`],
+      ["transactions", txLine(outcomes)],
+    ]),
+  );
+  return 0;
+}
+
+async function cmdCancel(ctx: Ctx, side: BatchSide): Promise<number> {
+  const wallet = walletOf(ctx);
+  const batch = await batchOfCtx(ctx);
+  const controller = controllerOf(ctx, wallet);
+  const position = await readBatchPosition(ctx.client, batch, controller);
+  const amount = side === "deposit" ? position.pendingAssets : position.pendingShares;
+  const outcomes = await run(ctx, wallet, cancelRequestCalls(batch, side, controller, wallet.account.address), { batch, controller, side, amount });
+  if (outcomes === undefined) return 0;
+  out(
+    ctx,
+    { ok: true, batch, account: wallet.account.address, controller, side, amount, gasUsed: gasOf(outcomes), hashes: outcomes.map((o) => o.hash) },
+    keyValues([
+      ["cancelled", side === "deposit" ? `deposit request: ${fmtUsdt(amount)} returned` : `redeem request: ${fmtUnits(amount, 18, 6)} shares returned`],
+      ["transaction", txLine(outcomes)],
+    ]),
+  );
+  return 0;
+}
+
+async function cmdSettle(ctx: Ctx): Promise<number> {
+  const wallet = walletOf(ctx);
+  const batch = await batchOfCtx(ctx);
+  const outcomes = await run(ctx, wallet, settleBatchCalls(batch), { batch });
+  if (outcomes === undefined) return 0;
+  const r = settlementOf(outcomes[0]!);
+  out(
+    ctx,
+    { ok: true, batch, ...r, receipt: undefined },
+    keyValues([
+      ["settled", `epoch ${r.epoch}: ${fmtUsdt(r.depositAssets)} in, ${fmtUnits(r.redeemShares, 18, 6)} shares out`],
+      ["paid", `${fmtUnits(r.sharesOut, 18, 6)} shares to depositors, ${fmtUsdt(r.assetsOut)} to redeemers`],
+      ["net flow", r.netAssets > 0n ? `${fmtUsdt(r.netAssets)} deposited in the vault` : r.netShares > 0n ? `${fmtUnits(r.netShares, 18, 6)} shares redeemed in the vault` : "none: fully crossed"],
+      ["transaction", `${r.hash} (gas ${r.gasUsed})`],
+    ]),
+  );
+  return 0;
+}

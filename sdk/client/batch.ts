@@ -1,0 +1,303 @@
+// The ERC-7540 batch of a vault (IndexVaultBatch): find it through the IndexBatchFactory, read the open epoch and a
+// controller's pending/claimable amounts, and send requests, cancellations, claims and settlements through the
+// client's transaction path (each call simulated first, so a refusal is decoded before anything is signed; `*Calls`
+// builders for a dry run). Browser-safe: viem and the generated ABIs only.
+import { erc20Abi, getAddress, parseEventLogs, zeroAddress, type Abi, type Address } from "viem";
+import { iIndexBatchFactoryAbi, iIndexVaultBatchAbi } from "../generated/abis";
+import { allowanceCalls, sendCalls, silentProgress, type ContractCall, type Progress, type TxOutcome } from "./tx";
+import type { AnyPublicClient, Wallet } from "./vault";
+
+/** The batch's ABI (the ERC-7540 interface IIndexVaultBatch) and the batch factory's. */
+export const batchAbi = iIndexVaultBatchAbi;
+export const batchFactoryAbi = iIndexBatchFactoryAbi;
+
+/** The open epoch as `epochStatus()` returns it. */
+export interface EpochStatusValue {
+  epoch: bigint;
+  /** {USDT units} */
+  pendingAssets: bigint;
+  /** {share} */
+  pendingShares: bigint;
+  /** {s} 0: no request yet */
+  openedAt: bigint;
+  /** {s} */
+  age: bigint;
+  /** {USDT units} */
+  grossValue: bigint;
+  due: boolean;
+  /** {s} 0: nothing pending */
+  permissionlessAt: bigint;
+}
+
+export interface BatchPolicyValue {
+  /** {s} */
+  maxWait: number;
+  /** {s} */
+  gracePeriod: number;
+  /** {USDT units} */
+  minSettleValue: bigint;
+  /** {USDT units} */
+  minRequestAssets: bigint;
+  /** {share} */
+  minRequestShares: bigint;
+}
+
+export interface BatchStatus {
+  batch: Address;
+  vault: Address;
+  asset: Address;
+  status: EpochStatusValue;
+  policy: BatchPolicyValue;
+}
+
+/** A controller's position in a batch. */
+export interface BatchPosition {
+  controller: Address;
+  /** The open epoch (the requestId of requests made now). */
+  epoch: bigint;
+  /** {USDT units} deposit requested in the open epoch (cancellable) */
+  pendingAssets: bigint;
+  /** {share} redemption requested in the open epoch (cancellable) */
+  pendingShares: bigint;
+  /** {USDT units} settled deposit requests not yet claimed */
+  claimableDepositAssets: bigint;
+  /** {share} what those claim */
+  claimableShares: bigint;
+  /** {share} settled redeem requests not yet claimed */
+  claimableRedeemShares: bigint;
+  /** {USDT units} what those claim */
+  claimableAssets: bigint;
+}
+
+/** The batch of `vault` recorded by the batch factory, or undefined when none was created. */
+export async function batchOf(client: AnyPublicClient, batchFactory: Address, vault: Address): Promise<Address | undefined> {
+  const batch = await client.readContract({ address: batchFactory, abi: batchFactoryAbi, functionName: "batchOf", args: [vault] });
+  return batch === zeroAddress ? undefined : getAddress(batch);
+}
+
+/** The batch's vault, asset, open epoch and keeper policy (one multicall-free round of reads). */
+export async function readBatchStatus(client: AnyPublicClient, batch: Address): Promise<BatchStatus> {
+  const [vault, asset, status, policy] = await Promise.all([
+    client.readContract({ address: batch, abi: batchAbi, functionName: "vault" }),
+    client.readContract({ address: batch, abi: batchAbi, functionName: "asset" }),
+    client.readContract({ address: batch, abi: batchAbi, functionName: "epochStatus" }),
+    client.readContract({ address: batch, abi: batchAbi, functionName: "policy" }),
+  ]);
+  return {
+    batch: getAddress(batch),
+    vault: getAddress(vault),
+    asset: getAddress(asset),
+    status: { ...status },
+    policy: {
+      maxWait: Number(policy.maxWait),
+      gracePeriod: Number(policy.gracePeriod),
+      minSettleValue: BigInt(policy.minSettleValue),
+      minRequestAssets: BigInt(policy.minRequestAssets),
+      minRequestShares: BigInt(policy.minRequestShares),
+    },
+  };
+}
+
+/** `controller`'s pending (open epoch) and claimable (settled epochs) amounts. */
+export async function readBatchPosition(client: AnyPublicClient, batch: Address, controller: Address): Promise<BatchPosition> {
+  const { epoch } = await client.readContract({ address: batch, abi: batchAbi, functionName: "epochStatus" });
+  const read = (functionName: "maxDeposit" | "maxMint" | "maxRedeem" | "maxWithdraw") =>
+    client.readContract({ address: batch, abi: batchAbi, functionName, args: [controller] });
+  const [pendingAssets, pendingShares, claimableDepositAssets, claimableShares, claimableRedeemShares, claimableAssets] = await Promise.all([
+    client.readContract({ address: batch, abi: batchAbi, functionName: "pendingDepositRequest", args: [epoch, controller] }),
+    client.readContract({ address: batch, abi: batchAbi, functionName: "pendingRedeemRequest", args: [epoch, controller] }),
+    read("maxDeposit"),
+    read("maxMint"),
+    read("maxRedeem"),
+    read("maxWithdraw"),
+  ]);
+  return { controller: getAddress(controller), epoch, pendingAssets, pendingShares, claimableDepositAssets, claimableShares, claimableRedeemShares, claimableAssets };
+}
+
+const call = (label: string, batch: Address, functionName: string, args: readonly unknown[]): ContractCall => ({
+  label,
+  address: batch,
+  abi: batchAbi as Abi,
+  functionName,
+  args,
+});
+
+export interface RequestArgs {
+  /** {USDT units} for a deposit request, {share} for a redeem request */
+  amount: bigint;
+  /** Who may claim (default: the owner). */
+  controller?: Address;
+}
+
+/** Approval of exactly `amount` USDT to the batch (through zero first, as USDT requires), then `requestDeposit`. */
+export async function requestDepositCalls(client: AnyPublicClient, owner: Address, batch: Address, asset: Address, args: RequestArgs): Promise<ContractCall[]> {
+  const balance = await client.readContract({ address: asset, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
+  if (balance < args.amount) throw new Error(`${owner} holds ${Number(balance) / 1e6} USDT, ${Number(args.amount) / 1e6} needed`);
+  return [
+    ...(await allowanceCalls(client, owner, asset, batch, args.amount)),
+    call("request deposit", batch, "requestDeposit", [args.amount, args.controller ?? owner, owner]),
+  ];
+}
+
+/** Approval of `amount` shares to the batch (it pulls them), then `requestRedeem`. */
+export async function requestRedeemCalls(client: AnyPublicClient, owner: Address, batch: Address, vault: Address, args: RequestArgs): Promise<ContractCall[]> {
+  const balance = await client.readContract({ address: vault, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
+  if (balance < args.amount) throw new Error(`${owner} holds ${balance} share units, ${args.amount} needed`);
+  return [
+    ...(await allowanceCalls(client, owner, vault, batch, args.amount)),
+    call("request redeem", batch, "requestRedeem", [args.amount, args.controller ?? owner, owner]),
+  ];
+}
+
+export type BatchSide = "deposit" | "redeem";
+
+export function cancelRequestCalls(batch: Address, side: BatchSide, controller: Address, receiver: Address = controller): ContractCall[] {
+  return [call(`cancel ${side} request`, batch, side === "deposit" ? "cancelDepositRequest" : "cancelRedeemRequest", [controller, receiver])];
+}
+
+/**
+ * The ERC-7540 claims of `controller`'s settled requests: `deposit(assets, receiver, controller)` for every claimable
+ * deposit (shares out) and `redeem(shares, receiver, controller)` for every claimable redemption (USDT out). Empty
+ * when nothing is claimable.
+ */
+export function claimSettledCalls(batch: Address, position: BatchPosition, receiver: Address = position.controller): ContractCall[] {
+  const calls: ContractCall[] = [];
+  if (position.claimableDepositAssets > 0n) calls.push(call("claim shares", batch, "deposit", [position.claimableDepositAssets, receiver, position.controller]));
+  if (position.claimableRedeemShares > 0n) calls.push(call("claim USDT", batch, "redeem", [position.claimableRedeemShares, receiver, position.controller]));
+  return calls;
+}
+
+/** The keeper's (or an operator's) batched claims: `claimDeposits` / `claimRedeems` for many controllers at once. */
+export function keeperClaimCalls(batch: Address, depositors: readonly Address[], redeemers: readonly Address[]): ContractCall[] {
+  const calls: ContractCall[] = [];
+  if (depositors.length > 0) calls.push(call("claim deposits", batch, "claimDeposits", [depositors]));
+  if (redeemers.length > 0) calls.push(call("claim redeems", batch, "claimRedeems", [redeemers]));
+  return calls;
+}
+
+export function settleBatchCalls(batch: Address): ContractCall[] {
+  return [call("settle", batch, "settle", [])];
+}
+
+/** What a settlement did (the `EpochSettled` event). */
+export interface SettlementResult extends TxOutcome {
+  epoch: bigint;
+  depositAssets: bigint;
+  redeemShares: bigint;
+  sharesOut: bigint;
+  assetsOut: bigint;
+  netAssets: bigint;
+  netShares: bigint;
+  crossValue: bigint;
+  fees: bigint;
+  /** Gas the settlement used inside the batch (the event's metric). */
+  settlementGas: bigint;
+}
+
+export function settlementOf(out: TxOutcome): SettlementResult {
+  const [event] = parseEventLogs({ abi: batchAbi, eventName: "EpochSettled", logs: out.receipt.logs });
+  if (event === undefined) throw new Error(`settle ${out.hash}: no EpochSettled event`);
+  const e = event.args;
+  return {
+    ...out,
+    epoch: e.epoch,
+    depositAssets: e.depositAssets,
+    redeemShares: e.redeemShares,
+    sharesOut: e.sharesOut,
+    assetsOut: e.assetsOut,
+    netAssets: e.netAssets,
+    netShares: e.netShares,
+    crossValue: e.crossValue,
+    fees: e.fees,
+    settlementGas: e.gasUsed,
+  };
+}
+
+/** Approve exactly `amount` USDT, then `requestDeposit`. Returns the outcomes (approvals first) and the requestId (epoch). */
+export async function requestDeposit(
+  client: AnyPublicClient,
+  wallet: Wallet,
+  status: { readonly batch: Address; readonly asset: Address },
+  args: RequestArgs,
+  progress: Progress = silentProgress,
+): Promise<{ outcomes: TxOutcome[]; requestId: bigint; gasUsed: bigint }> {
+  const outcomes = await sendCalls(client, wallet, await requestDepositCalls(client, wallet.account.address, status.batch, status.asset, args), progress);
+  const last = outcomes[outcomes.length - 1]!;
+  const [event] = parseEventLogs({ abi: batchAbi, eventName: "DepositRequest", logs: last.receipt.logs });
+  if (event === undefined) throw new Error(`requestDeposit ${last.hash}: no DepositRequest event`);
+  return { outcomes, requestId: event.args.requestId, gasUsed: outcomes.reduce((g, o) => g + o.gasUsed, 0n) };
+}
+
+/** Approve the shares, then `requestRedeem`. */
+export async function requestRedeem(
+  client: AnyPublicClient,
+  wallet: Wallet,
+  status: { readonly batch: Address; readonly vault: Address },
+  args: RequestArgs,
+  progress: Progress = silentProgress,
+): Promise<{ outcomes: TxOutcome[]; requestId: bigint; gasUsed: bigint }> {
+  const outcomes = await sendCalls(client, wallet, await requestRedeemCalls(client, wallet.account.address, status.batch, status.vault, args), progress);
+  const last = outcomes[outcomes.length - 1]!;
+  const [event] = parseEventLogs({ abi: batchAbi, eventName: "RedeemRequest", logs: last.receipt.logs });
+  if (event === undefined) throw new Error(`requestRedeem ${last.hash}: no RedeemRequest event`);
+  return { outcomes, requestId: event.args.requestId, gasUsed: outcomes.reduce((g, o) => g + o.gasUsed, 0n) };
+}
+
+/** Cancels the pending `side` request of the wallet (or of `controller`, as its operator): exactly what was put in comes back. */
+export async function cancelRequest(
+  client: AnyPublicClient,
+  wallet: Wallet,
+  batch: Address,
+  side: BatchSide,
+  controller: Address = wallet.account.address,
+  progress: Progress = silentProgress,
+): Promise<TxOutcome & { amount: bigint }> {
+  const [out] = await sendCalls(client, wallet, cancelRequestCalls(batch, side, controller, wallet.account.address), progress);
+  const eventName = side === "deposit" ? "DepositRequestCancelled" : "RedeemRequestCancelled";
+  const [event] = parseEventLogs({ abi: batchAbi, eventName, logs: out!.receipt.logs });
+  if (event === undefined) throw new Error(`cancel ${out!.hash}: no ${eventName} event`);
+  const args = event.args as { assets?: bigint; shares?: bigint };
+  return { ...out!, amount: args.assets ?? args.shares ?? 0n };
+}
+
+/** Claims everything settled for the wallet (or for `controller`, as its operator). */
+export async function claimSettled(
+  client: AnyPublicClient,
+  wallet: Wallet,
+  batch: Address,
+  controller: Address = wallet.account.address,
+  progress: Progress = silentProgress,
+): Promise<{ outcomes: TxOutcome[]; shares: bigint; assets: bigint }> {
+  const position = await readBatchPosition(client, batch, controller);
+  const calls = claimSettledCalls(batch, position, wallet.account.address === controller ? controller : wallet.account.address);
+  if (calls.length === 0) throw new Error(`nothing to claim for ${controller}: no settled request (pending ones wait for the next settlement)`);
+  const outcomes = await sendCalls(client, wallet, calls, progress);
+  let shares = 0n;
+  let assets = 0n;
+  for (const o of outcomes) {
+    for (const e of parseEventLogs({ abi: batchAbi, eventName: "Deposit", logs: o.receipt.logs })) shares += e.args.shares;
+    for (const e of parseEventLogs({ abi: batchAbi, eventName: "Withdraw", logs: o.receipt.logs })) assets += e.args.assets;
+  }
+  return { outcomes, shares, assets };
+}
+
+/** Settles the open epoch (keeper role; anyone after the grace period). */
+export async function settleBatch(client: AnyPublicClient, wallet: Wallet, batch: Address, progress: Progress = silentProgress): Promise<SettlementResult> {
+  const [out] = await sendCalls(client, wallet, settleBatchCalls(batch), progress);
+  return settlementOf(out!);
+}
+
+/** The controllers that requested in `epoch` (from DepositRequest / RedeemRequest logs, indexed by requestId). */
+export async function epochControllers(
+  client: AnyPublicClient,
+  batch: Address,
+  epoch: bigint,
+  fromBlock: bigint = 0n,
+): Promise<{ depositors: Address[]; redeemers: Address[] }> {
+  const [deposits, redeems] = await Promise.all([
+    client.getContractEvents({ address: batch, abi: batchAbi, eventName: "DepositRequest", args: { requestId: epoch }, fromBlock }),
+    client.getContractEvents({ address: batch, abi: batchAbi, eventName: "RedeemRequest", args: { requestId: epoch }, fromBlock }),
+  ]);
+  const unique = (xs: readonly (Address | undefined)[]): Address[] => [...new Set(xs.filter((x): x is Address => x !== undefined).map((x) => getAddress(x)))];
+  return { depositors: unique(deposits.map((l) => l.args.controller)), redeemers: unique(redeems.map((l) => l.args.controller)) };
+}

@@ -1,0 +1,129 @@
+// The CLI's batch commands (cli/batch.ts) against the local chain: the protocol, the example indexes and their
+// batches deployed by the real hardhat-deploy scripts (deploy/06_batches.ts included); each command's --json output
+// parsed, --dry-run signing nothing, refusals in plain words with the batch's custom error named.
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isBatchCommand } from "../../cli/batch";
+import { runCli, type CliIo } from "../../cli/main";
+import { deployProtocol, type DeployedProtocol } from "../../cli/testing";
+import { useLocalChain } from "../../sdk/local/testing";
+
+const local = useLocalChain();
+let deployed: DeployedProtocol;
+
+beforeAll(async () => {
+  deployed = await deployProtocol(local.chain);
+}, 300_000);
+afterAll(() => deployed?.cleanup());
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: Record<string, unknown>;
+}
+
+async function cli(...args: string[]): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env: {} };
+  const code = await runCli([...args, "--rpc", local.chain.rpcUrl, "--deployments", join(deployed.root, "localhost")], io);
+  let json: Record<string, unknown> = {};
+  if (args.includes("--json") && stdout.trim() !== "") json = JSON.parse(stdout) as Record<string, unknown>;
+  return { code, stdout, stderr, json };
+}
+
+const units = (v: unknown): bigint => BigInt(v as string);
+const position = (r: Run) => r.json.position as Record<string, string>;
+
+describe("cli batch commands", () => {
+  it("test_isBatchCommand_findsTheCommandPastOptionValues", () => {
+    expect(isBatchCommand(["--vault", "defi", "pending", "--json"])).toBe(true);
+    expect(isBatchCommand(["--json", "claim"])).toBe(true);
+    expect(isBatchCommand(["--vault", "claim", "status"])).toBe(false); // "claim" is --vault's value here
+    expect(isBatchCommand(["deposit", "10"])).toBe(false);
+  });
+
+  it("test_deployScript_recordsABatchPerIndex", () => {
+    for (const id of ["btc-eth", "defi", "top10"]) expect(deployed.deployments.records.get(`Batch_${id}`)?.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(deployed.deployments.records.get("IndexBatchFactory")).toBeDefined();
+  });
+
+  it("test_requestPendingCancelSettleClaim_json", async () => {
+    expect((await cli("faucet", "5000", "--account", "6", "--json")).code).toBe(0);
+    expect((await cli("faucet", "500", "--account", "7", "--json")).code).toBe(0);
+
+    // --dry-run: approval + request simulated together, nothing signed.
+    const dry = await cli("request-deposit", "1000", "--vault", "defi", "--account", "6", "--dry-run", "--json");
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.json.dryRun).toBe(true);
+    expect((dry.json.calls as { label: string }[]).map((c) => c.label)).toEqual(["approve", "request deposit"]);
+    expect(units(dry.json.gas)).toBeGreaterThan(0n);
+    let pending = await cli("pending", "--vault", "defi", "--account", "6", "--json");
+    expect(units(position(pending).pendingAssets)).toBe(0n);
+
+    const req = await cli("request-deposit", "1000", "--vault", "defi", "--account", "6", "--json");
+    expect(req.code, req.stderr).toBe(0);
+    expect(units(req.json.assets)).toBe(1_000_000_000n);
+    expect(units(req.json.requestId)).toBe(1n);
+    pending = await cli("pending", "--vault", "defi", "--account", "6", "--json");
+    expect(units(position(pending).pendingAssets)).toBe(1_000_000_000n);
+    expect(units((pending.json.epoch as Record<string, string>).pendingAssets)).toBe(1_000_000_000n);
+
+    // Account 7 queues and changes its mind: exactly its USDT back; a second cancel is refused in plain words.
+    expect((await cli("request-deposit", "300", "--vault", "defi", "--account", "7", "--json")).code).toBe(0);
+    const cancel = await cli("cancel", "deposit", "--vault", "defi", "--account", "7", "--json");
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(units(cancel.json.amount)).toBe(300_000_000n);
+    const again = await cli("cancel", "deposit", "--vault", "defi", "--account", "7", "--json");
+    expect(again.code).toBe(1);
+    expect((again.json.error as { name: string }).name).toBe("IndexVaultBatch__NothingPending");
+    expect(again.stderr).toMatch(/no pending request in the open epoch/);
+
+    // Too small a request: the batch's griefing bound (the vault's minimum deposit), explained.
+    const tiny = await cli("request-deposit", "1", "--vault", "defi", "--account", "7");
+    expect(tiny.code).toBe(1);
+    expect(tiny.stderr).toMatch(/below the batch's minimum.*\[IndexVaultBatch__RequestTooSmall\]/);
+
+    // Nothing to claim before the settlement.
+    const early = await cli("claim", "--vault", "defi", "--account", "6");
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/waits for the settlement/);
+
+    // Settlement: refused to a non-keeper before the grace period, done by the keeper (account 1).
+    const notKeeper = await cli("settle", "--vault", "defi", "--account", "6", "--json");
+    expect(notKeeper.code).toBe(1);
+    expect((notKeeper.json.error as { name: string }).name).toBe("IndexVaultBatch__SettlementNotOpen");
+    const settled = await cli("settle", "--vault", "defi", "--account", "1", "--json");
+    expect(settled.code, settled.stderr).toBe(0);
+    expect(units(settled.json.depositAssets)).toBe(1_000_000_000n);
+    const sharesOut = units(settled.json.sharesOut);
+    expect(sharesOut).toBeGreaterThan(0n);
+
+    pending = await cli("pending", "--vault", "defi", "--account", "6", "--json");
+    expect(units(position(pending).pendingAssets)).toBe(0n);
+    expect(units(position(pending).claimableShares)).toBe(sharesOut); // the only depositor of the epoch
+    const claimDry = await cli("claim", "--vault", "defi", "--account", "6", "--dry-run", "--json");
+    expect(claimDry.code, claimDry.stderr).toBe(0);
+    expect((claimDry.json.calls as { label: string }[]).map((c) => c.label)).toEqual(["claim shares"]);
+    const claim = await cli("claim", "--vault", "defi", "--account", "6", "--json");
+    expect(claim.code, claim.stderr).toBe(0);
+    expect(units(claim.json.shares)).toBe(sharesOut);
+
+    // The shares go back in a redeem request, which is cancelled: exactly the shares back.
+    const redeem = await cli("request-redeem", "all", "--vault", "defi", "--account", "6", "--json");
+    expect(redeem.code, redeem.stderr).toBe(0);
+    expect(units(redeem.json.shares)).toBe(sharesOut);
+    expect(units(redeem.json.requestId)).toBe(2n);
+    const back = await cli("cancel", "redeem", "--vault", "defi", "--account", "6", "--json");
+    expect(back.code, back.stderr).toBe(0);
+    expect(units(back.json.amount)).toBe(sharesOut);
+  }, 240_000);
+
+  it("test_pending_human_output", async () => {
+    const r = await cli("pending", "--vault", "btc-eth", "--account", "2");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/open epoch\s+1: 0 USDT to deposit/);
+    expect(r.stdout).toMatch(/no request yet/);
+  });
+});
