@@ -6,14 +6,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { benchEnvOf } from "../bench/lib/localEnv";
 import { createVault, deployProtocol } from "../bench/lib/vault";
 import type { BenchEnv } from "../bench/lib/env";
-import { deposit, readBatchPosition, requestDeposit, requestRedeem } from "../sdk/client/index.js";
+import { deposit, readBatchPosition, requestDeposit, requestRedeem } from "../sdk/client/index";
 import { erc20Abi } from "viem";
 import type { LocalWalletClient } from "../sdk/local/localChain";
 import { useLocalChain } from "../sdk/local/testing";
-import { createBatch } from "../sdk/protocol.js";
-import { BatchKeeper, type BatchKeeperSettings } from "./batch.js";
-import { silentLogger } from "./logger.js";
-import { KeeperMetrics } from "./metrics.js";
+import { createBatch } from "../sdk/protocol";
+import { BatchKeeper, type BatchKeeperSettings } from "./batch";
+import { silentLogger } from "./logger";
+import { KeeperMetrics } from "./metrics";
 
 const local = useLocalChain();
 

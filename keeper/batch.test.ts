@@ -1,6 +1,6 @@
 // The batch settlement policy (keeper/batch.ts decideSettlement), pure.
 import { describe, expect, it } from "vitest";
-import { decideSettlement, gasCostUsdt, type SettlementInput } from "./batch.js";
+import { decideSettlement, gasCostUsdt, type SettlementInput } from "./batch";
 
 const GWEI = 10n ** 9n;
 const ETH_3000 = 3_000n * 10n ** 18n;

@@ -13,9 +13,9 @@
  *    the gross value → WORTH_GAS;
  *  - otherwise WAITING.
  */
-import type { Logger } from "./logger.js";
-import type { Registry } from "./metrics.js";
-import type { Address } from "./types.js";
+import type { Logger } from "./logger";
+import type { Registry } from "./metrics";
+import type { Address } from "./types";
 import {
   epochControllers,
   keeperClaimCalls,
@@ -27,7 +27,7 @@ import {
   type BatchPolicyValue,
   type EpochStatusValue,
   type Wallet,
-} from "../sdk/client/index.js";
+} from "../sdk/client/index";
 
 export const SETTLE_REASONS = ["EMPTY", "MAX_WAIT", "GAS_ABOVE_CAP", "WORTH_GAS", "WAITING"] as const;
 export type SettleReason = (typeof SETTLE_REASONS)[number];
