@@ -41,7 +41,8 @@ export const BATCH_USAGE = `batch commands (ERC-7540: one settlement per epoch, 
   request-deposit <usdt>           queue USDT for the next settlement (approves exactly that amount)
   request-redeem <shares|all>      queue shares for the next settlement
   pending                          the open epoch (size, age, due) and your pending/claimable amounts
-  claim                            claim what settled epochs owe you (shares and/or USDT)
+  claim                            claim what settled epochs owe you (shares and/or USDT); no argument (the vault's
+                                   claim <token|all> collects tokens set aside by an in-kind redeem)
   cancel <deposit|redeem>          take back a pending request, exactly what was put in
   settle                           settle the open epoch (keeper; anyone after the grace period)
   batch options: --batch <address> (default: the vault's batch from the IndexBatchFactory),
@@ -57,7 +58,19 @@ export function isBatchCommand(argv: readonly string[]): boolean {
       if (!FLAGS.has(arg) && !arg.includes("=")) i++; // skip the option's value
       continue;
     }
-    return (BATCH_COMMANDS as readonly string[]).includes(arg);
+    if (!(BATCH_COMMANDS as readonly string[]).includes(arg)) return false;
+    // `claim <token|all>` is the vault's claim of tokens set aside by an in-kind redeem; the batch's `claim` takes none.
+    return arg !== "claim" || !hasPositional(argv.slice(i + 1));
+  }
+  return false;
+}
+
+/** Whether `args` holds a positional argument (option values skipped as in `isBatchCommand`). */
+function hasPositional(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith("-")) return true;
+    if (!FLAGS.has(arg) && !arg.includes("=")) i++;
   }
   return false;
 }

@@ -42,6 +42,10 @@ describe("cli batch commands", () => {
     expect(isBatchCommand(["--json", "claim"])).toBe(true);
     expect(isBatchCommand(["--vault", "claim", "status"])).toBe(false); // "claim" is --vault's value here
     expect(isBatchCommand(["deposit", "10"])).toBe(false);
+    // the vault's claim of tokens set aside by an in-kind redeem takes a token (or "all"): not the batch's claim
+    expect(isBatchCommand(["claim", "all", "--vault", "btc-eth"])).toBe(false);
+    expect(isBatchCommand(["--vault", "btc-eth", "claim", "WBTC", "--json"])).toBe(false);
+    expect(isBatchCommand(["claim", "--vault", "btc-eth", "--json"])).toBe(true);
   });
 
   it("test_deployScript_recordsABatchPerIndex", () => {

@@ -169,7 +169,7 @@ describe("npm run chain", () => {
   it("test_chain_deploysEverything_keepsFeedsFresh_andStops", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const child = spawn(join(root, "node_modules", ".bin", "tsx"), [join(root, "sdk", "cli", "localChain.ts"), "--port", String(port), "--refresh", "1", "--verbose"], {
+    const child = spawn(join(root, "node_modules", ".bin", "tsx"), [join(root, "sdk", "local", "cli", "localChain.ts"), "--port", String(port), "--refresh", "1", "--verbose"], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });
