@@ -502,7 +502,10 @@ contract IndexVaultHandler is CommonBase, StdCheats, StdUtils {
                 ++ghost_rebalanceBreaches;
             }
         } catch (bytes memory reason) {
-            if (due) {
+            // A due step may still be refused by its own slippage floor: after several shocks (and with deposits no
+            // longer reducing drift, issue #12) one trade can be larger than its pool absorbs within maxSlippageBps
+            // (no per-trade cap in this suite). Refusing is the defence, not a failure; anything else is.
+            if (due && bytes4(reason) != IIndexVault.IndexVault__SwapOutputTooLow.selector) {
                 ++ghost_dueRebalanceFailures;
                 ghost_lastUnexpectedReason = reason;
                 ghost_lastUnexpectedAction = "rebalance (due)";
