@@ -63,7 +63,8 @@ async function epoch(env: BenchEnv, batch: Address, vault: Address, depositors: 
     const shares = await env.publicClient.readContract({ address: vault, abi: mockUSDTAbi, functionName: "balanceOf", args: [w.account.address] });
     requestGas += await tx(env, w, "requestRedeem", [shares, w.account.address, w.account.address], batch);
   }
-  const settleReceipt = await confirm(env, await keeper.writeContract({ address: batch, abi: batchAbi, functionName: "settle", args: [] }));
+  // A fixed gas limit: anvil's eth_estimateGas can come out short for a settlement (a vault deposit through every pool).
+  const settleReceipt = await confirm(env, await keeper.writeContract({ address: batch, abi: batchAbi, functionName: "settle", args: [], gas: 8_000_000n }));
   const [settled] = parseEventLogs({ abi: batchAbi, eventName: "EpochSettled", logs: settleReceipt.logs });
   let claimGas = 0n;
   if (depositors.length > 0) claimGas += await tx(env, keeper, "claimDeposits", [depositors.map((w) => w.account.address)], batch);
@@ -126,7 +127,8 @@ async function epochBalanced(env: BenchEnv, batch: Address, vault: Address, depo
     const shares = await env.publicClient.readContract({ address: vault, abi: mockUSDTAbi, functionName: "balanceOf", args: [w.account.address] });
     requestGas += await tx(env, w, "requestRedeem", [shares, w.account.address, w.account.address], batch);
   }
-  const settleReceipt = await confirm(env, await keeper.writeContract({ address: batch, abi: batchAbi, functionName: "settle", args: [] }));
+  // A fixed gas limit: anvil's eth_estimateGas can come out short for a settlement (a vault deposit through every pool).
+  const settleReceipt = await confirm(env, await keeper.writeContract({ address: batch, abi: batchAbi, functionName: "settle", args: [], gas: 8_000_000n }));
   const [settled] = parseEventLogs({ abi: batchAbi, eventName: "EpochSettled", logs: settleReceipt.logs });
   const claimGas =
     (await tx(env, keeper, "claimDeposits", [depositors.map((w) => w.account.address)], batch)) +
