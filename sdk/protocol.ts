@@ -3,7 +3,7 @@
 // factory's fee-on-transfer probes and the vault's creation through the factory. Used by the benchmark, the keeper's
 // chain tests and the hardhat-deploy scripts (deploy/05_indexes.ts, over hardhat's provider; deploy/01-04 record the
 // contracts with hardhat-deploy). Loaded by ts-node as CommonJS for those scripts (tsconfig.json "moduleTypes"), so
-// it imports only viem and the generated ABIs.
+// it imports only viem, the generated ABIs and the client's revert decoding.
 import {
   erc20Abi,
   getAddress,
@@ -28,6 +28,7 @@ import {
   indexVaultConfiguratorAbi,
   indexVaultRebalancerAbi,
 } from "./generated/abis";
+import { minedRevertReason } from "./client/tx";
 
 /** Any viem public client on a known chain (a local node over HTTP, hardhat's provider, …). */
 export type ProtocolPublicClient = PublicClient<Transport, Chain>;
@@ -159,7 +160,11 @@ export function vaultParams(
 /** Waits for `hash` (polling at the client's interval) and throws if it reverted. */
 export async function confirm(publicClient: ProtocolPublicClient, hash: Hash): Promise<TransactionReceipt> {
   const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: publicClient.pollingInterval });
-  if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+  if (receipt.status !== "success") {
+    // Name the cause (the node's trace or a replay), not only the hash.
+    const reason = await minedRevertReason(publicClient as unknown as PublicClient, hash);
+    throw new Error(`transaction ${hash} reverted: ${reason.message}`);
+  }
   return receipt;
 }
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { repoRoot } from "./paths";
 
 export interface AnvilOptions {
-  /** Port to listen on; default: a free one picked on 127.0.0.1. */
+  /** Port to listen on; default: a free one anvil binds itself on 127.0.0.1. */
   port?: number;
   /** Extra anvil arguments, e.g. ["--load-state", file] or ["--disable-code-size-limit"]. */
   args?: readonly string[];
@@ -99,9 +99,18 @@ function installExitHook(): void {
   });
 }
 
-function spawnOnce(bin: string, port: number, args: readonly string[], timeoutMs: number): Promise<AnvilInstance> {
-  const child = spawn(bin, ["--host", "127.0.0.1", "--port", String(port), "--quiet", ...args], {
-    stdio: ["ignore", "ignore", "pipe"],
+/** anvil's banner line naming the address it bound. */
+const LISTENING = /Listening on 127\.0\.0\.1:(\d+)/;
+
+/**
+ * Spawns anvil and waits until it answers. With `port` undefined anvil binds port 0 itself and the port is read
+ * from its banner: no gap between picking a port and binding it in which a parallel suite's anvil could take it
+ * (the node answering would then be someone else's). anvil's per-request log on stdout is drained and dropped.
+ */
+function spawnOnce(bin: string, port: number | undefined, args: readonly string[], timeoutMs: number): Promise<AnvilInstance> {
+  const portArgs = port === undefined ? ["--port", "0"] : ["--port", String(port), "--quiet"];
+  const child = spawn(bin, ["--host", "127.0.0.1", ...portArgs, ...args], {
+    stdio: ["ignore", port === undefined ? "pipe" : "ignore", "pipe"],
   });
   running.add(child);
   installExitHook();
@@ -109,6 +118,15 @@ function spawnOnce(bin: string, port: number, args: readonly string[], timeoutMs
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
+  });
+  let bound: number | undefined = port;
+  let banner = "";
+  child.stdout?.setEncoding("utf8");
+  child.stdout?.on("data", (chunk: string) => {
+    if (bound !== undefined) return;
+    banner = (banner + chunk).slice(-8000);
+    const match = LISTENING.exec(banner);
+    if (match !== null) bound = Number(match[1]);
   });
   let exitInfo: string | undefined;
   let spawnError: Error | undefined;
@@ -125,7 +143,6 @@ function spawnOnce(bin: string, port: number, args: readonly string[], timeoutMs
       resolveExit();
     });
   });
-  const rpcUrl = `http://127.0.0.1:${port}`;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -137,32 +154,28 @@ function spawnOnce(bin: string, port: number, args: readonly string[], timeoutMs
     })();
     return stopping;
   };
-  return waitForRpc(rpcUrl, timeoutMs, () => exitInfo).then(
-    (chainId) => ({ rpcUrl, port, chainId, pid: child.pid ?? -1, stop }),
-    async (error: unknown) => {
-      await stop();
-      throw error;
-    },
-  );
+  const started = (async () => {
+    const deadline = Date.now() + timeoutMs;
+    while (bound === undefined) {
+      if (exitInfo !== undefined) throw new Error(exitInfo);
+      if (Date.now() > deadline) throw new Error(`anvil printed no listening address within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const rpcUrl = `http://127.0.0.1:${bound}`;
+    const chainId = await waitForRpc(rpcUrl, Math.max(1000, deadline - Date.now()), () => exitInfo);
+    return { rpcUrl, port: bound, chainId, pid: child.pid ?? -1, stop };
+  })();
+  return started.catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
 }
 
 /**
- * Starts anvil on 127.0.0.1 and waits until it answers. Retries with another port if the chosen one was
- * taken between picking and binding (parallel suites).
+ * Starts anvil on 127.0.0.1 and waits until it answers: on `options.port`, else on a port anvil binds itself.
  */
 export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilInstance> {
   const bin = options.bin ?? anvilBin();
   if (!existsSync(bin)) throw new Error(`anvil not found at ${bin}; run npm ci`);
-  const timeoutMs = options.startTimeoutMs ?? 20_000;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = options.port ?? (await freePort());
-    try {
-      return await spawnOnce(bin, port, options.args ?? [], timeoutMs);
-    } catch (error) {
-      lastError = error;
-      if (options.port !== undefined || !/address already in use|Address in use|os error 98/i.test(String(error))) break;
-    }
-  }
-  throw lastError;
+  return spawnOnce(bin, options.port, options.args ?? [], options.startTimeoutMs ?? 20_000);
 }

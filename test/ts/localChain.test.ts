@@ -4,6 +4,8 @@
 import { BaseError, ContractFunctionRevertedError, encodePacked, maxUint256, parseUnits, type Address } from "viem";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mockUSDTAbi } from "../../sdk/generated/abis";
+import { startAnvil, rpcRequest } from "../../sdk/local/anvil";
+import { confirm } from "../../sdk/protocol";
 import type { LocalChain } from "../../sdk/local/localChain";
 import { constituentOf } from "../../sdk/local/localMarket";
 import { useLocalChain } from "../../sdk/local/testing";
@@ -178,5 +180,32 @@ describe("local chain from TypeScript", () => {
     const { chain } = local;
     const [, answer] = await chain.contracts.feeds[2]!.read.latestRoundData();
     expect(answer).toBe(chain.market.constituents[2]!.priceUsd8);
+  });
+
+  it("test_confirm_namesTheCauseOfAMinedRevert", async () => {
+    const { chain } = local;
+    const owner = chain.walletClients[3]!;
+    const usdt = chain.contractsFor(owner).usdt;
+    const spender = chain.accounts[5]!.address;
+    await confirm(chain.publicClient, await usdt.write.approve([spender, 1n]));
+    // Sent with a fixed gas limit so the node mines it instead of refusing at estimation.
+    const hash = await usdt.write.approve([spender, 2n], { gas: 100_000n });
+    await expect(confirm(chain.publicClient, hash)).rejects.toThrow(/reverted: USDT only changes a non-zero allowance through zero/);
+  });
+});
+
+describe("startAnvil", () => {
+  it("test_parallelStarts_eachSuiteGetsItsOwnNode", async () => {
+    // anvil binds port 0 itself: no window in which two suites can pick the same port and share one node.
+    const nodes = await Promise.all(Array.from({ length: 4 }, () => startAnvil()));
+    try {
+      expect(new Set(nodes.map((n) => n.port)).size).toBe(nodes.length);
+      const marker = "0x0000000000000000000000000000000000000a11";
+      await Promise.all(nodes.map((n, i) => rpcRequest(n.rpcUrl, "anvil_setBalance", [marker, `0x${(i + 1).toString(16)}`])));
+      const balances = await Promise.all(nodes.map((n) => rpcRequest<string>(n.rpcUrl, "eth_getBalance", [marker, "latest"])));
+      expect(balances.map((b) => Number(BigInt(b)))).toEqual([1, 2, 3, 4]);
+    } finally {
+      await Promise.all(nodes.map((n) => n.stop()));
+    }
   });
 });
