@@ -7,9 +7,9 @@
 // are bought with the fork's ETH through Uniswap (see `buyProbe`).
 import type { DeployFunction } from "hardhat-deploy/types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { createPublicClient, createWalletClient, custom, defineChain, getAddress, type Address } from "viem";
+import { getAddress, type Address } from "viem";
 import { constituentParams, indexDeploymentName, vaultDefaults } from "../config/index";
-import { deployConfig, deployedMarket, roleAddress } from "../config/hardhat";
+import { deployConfig, deployedMarket, roleAddress, viemClients } from "../config/hardhat";
 import { encodePath, reverseRoute } from "../sdk/client/routes";
 import { indexFactoryAbi } from "../sdk/generated/abis";
 import {
@@ -17,8 +17,6 @@ import {
   prepareProbes,
   vaultParams,
   type ConstituentParamsValue,
-  type ProtocolPublicClient,
-  type ProtocolWalletClient,
 } from "../sdk/protocol";
 import { MockERC20__factory, MockWETH9__factory } from "../typechain-types";
 
@@ -115,24 +113,6 @@ const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
     deployments.log(`${index.name} (${index.symbol}): ${vault} — ${index.constituents.map((c) => `${c.symbol} ${c.weightBps / 100}%`).join(", ")} (gas ${receipt.gasUsed})`);
   }
 };
-
-/** viem clients over hardhat's provider (which signs for the network's configured accounts), sending from `deployer`. */
-async function viemClients(
-  hre: HardhatRuntimeEnvironment,
-  deployer: Address,
-): Promise<{ publicClient: ProtocolPublicClient; wallet: ProtocolWalletClient }> {
-  const chain = defineChain({
-    id: Number(await hre.getChainId()),
-    name: hre.network.name,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [] } },
-  });
-  const transport = custom(hre.network.provider);
-  return {
-    publicClient: createPublicClient({ chain, transport }),
-    wallet: createWalletClient({ chain, transport, account: deployer }),
-  };
-}
 
 /** Whether the node is anvil running a fork (probes may then be bought with the fork's ETH). */
 async function isAnvilFork(hre: HardhatRuntimeEnvironment): Promise<boolean> {

@@ -5,10 +5,10 @@
 // already records. `createBatch` comes from sdk/protocol.ts (viem over hardhat's provider), like 05's vaults.
 import type { DeployFunction } from "hardhat-deploy/types";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { createPublicClient, createWalletClient, custom, defineChain, getAddress, type Address } from "viem";
+import { getAddress, type Address } from "viem";
 import { indexDeploymentName } from "../config/index";
-import { deployConfig } from "../config/hardhat";
-import { createBatch, type ProtocolPublicClient, type ProtocolWalletClient } from "../sdk/protocol";
+import { deployConfig, viemClients } from "../config/hardhat";
+import { createBatch } from "../sdk/protocol";
 
 /** The hardhat-deploy record name of an index's batch. */
 export function batchDeploymentName(index: { readonly id: string }): string {
@@ -41,24 +41,6 @@ const func: DeployFunction = async (hre: HardhatRuntimeEnvironment) => {
     deployments.log(`${index.symbol} batch: ${batch}${receipt === undefined ? " (existing)" : ` (gas ${receipt.gasUsed})`}`);
   }
 };
-
-/** viem clients over hardhat's provider (which signs for the network's configured accounts), sending from `deployer`. */
-async function viemClients(
-  hre: HardhatRuntimeEnvironment,
-  deployer: Address,
-): Promise<{ publicClient: ProtocolPublicClient; wallet: ProtocolWalletClient }> {
-  const chain = defineChain({
-    id: Number(await hre.getChainId()),
-    name: hre.network.name,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [] } },
-  });
-  const transport = custom(hre.network.provider);
-  return {
-    publicClient: createPublicClient({ chain, transport }),
-    wallet: createWalletClient({ chain, transport, account: deployer }),
-  };
-}
 
 func.tags = ["Batches"];
 func.dependencies = ["Indexes"];
