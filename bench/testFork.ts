@@ -11,5 +11,12 @@ if (skip !== undefined) {
   process.exit(0);
 }
 const forge = join(repoRoot(), "node_modules", ".bin", "forge");
-const r = spawnSync(forge, ["test", "--match-path", "test/fork/*", "-vv", ...process.argv.slice(2)], { cwd: repoRoot(), stdio: "inherit" });
+// As `npm run test:forge`: the audited build in out/, then the tests compiled under the `tests` profile (foundry.toml).
+const built = spawnSync(forge, ["build", "--skip", "test"], { cwd: repoRoot(), stdio: "inherit" });
+if (built.status !== 0) process.exit(built.status ?? 1);
+const r = spawnSync(forge, ["test", "--match-path", "test/fork/*", "-vv", ...process.argv.slice(2)], {
+  cwd: repoRoot(),
+  stdio: "inherit",
+  env: { ...process.env, FOUNDRY_PROFILE: "tests" },
+});
 process.exit(r.status ?? 1);

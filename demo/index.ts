@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     return 0;
   }
   await runDemo({
-    compile: false, // `npm run demo` built first (npm run build:demo)
+    compile: false, // `npm run demo` built first (npm run build)
     ...(values.rpc === undefined ? {} : { rpcUrl: values.rpc }),
     short: values.short === true,
     ...(values.index === undefined ? {} : { index: values.index }),

@@ -23,8 +23,10 @@ abstract contract BatchFixture is VaultFixture {
 
     function setUp() public virtual override {
         super.setUp();
-        batchImplementation = new IndexVaultBatch();
-        batchFactory = new IndexBatchFactory(address(batchImplementation), address(factory));
+        batchImplementation = IndexVaultBatch(_deployBuilt("IndexVaultBatch.sol", "IndexVaultBatch", ""));
+        batchFactory = IndexBatchFactory(
+            _deployBuilt("IndexBatchFactory.sol", "IndexBatchFactory", abi.encode(address(batchImplementation), address(factory)))
+        );
         vm.label(address(batchImplementation), "IndexVaultBatch implementation");
         vm.label(address(batchFactory), "IndexBatchFactory");
     }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {CommonBase} from "forge-std/Base.sol";
-import {StdCheats} from "forge-std/StdCheats.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -14,6 +12,7 @@ import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockUSDT} from "../../contracts/mocks/MockUSDT.sol";
 import {MockWETH9} from "../../contracts/mocks/MockWETH9.sol";
 import {PriceMover} from "../../contracts/mocks/PriceMover.sol";
+import {AuditedBuild} from "./AuditedBuild.sol";
 import {INonfungiblePositionManagerMinimal} from "./INonfungiblePositionManagerMinimal.sol";
 
 /// @title LocalMarket
@@ -33,7 +32,7 @@ import {INonfungiblePositionManagerMinimal} from "./INonfungiblePositionManagerM
 /// Moving prices: call `setMarketPrice`; do not call it under `vm.prank`/`vm.startPrank` (PriceMover and the feeds
 /// only accept their owner). Feeds can also be written directly by the test contract (their owner), e.g.
 /// `feedOf(token).setUpdatedAt(...)`.
-abstract contract LocalMarket is CommonBase, StdCheats {
+abstract contract LocalMarket is AuditedBuild {
     enum PoolDepth {
         Deep,
         Normal,
@@ -226,6 +225,13 @@ abstract contract LocalMarket is CommonBase, StdCheats {
         specs[19] = TokenSpec("DYDX", "dYdX", 18, 2e8, 86_400, PoolDepth.Normal);
     }
 
+    /// @notice A MockAggregator with 8 decimals answering `priceUsd8`, from the audited build (see `_deployBuilt`).
+    function _deployFeed(string memory description, uint256 priceUsd8) internal returns (MockAggregator) {
+        return MockAggregator(
+            _deployBuilt("MockAggregator.sol", "MockAggregator", abi.encode(uint8(8), description, SafeCast.toInt256(priceUsd8)))
+        );
+    }
+
     /// @notice Account that receives and approves the liquidity tokens and owns the positions. In a test it is the
     /// test contract; a broadcasting script returns its broadcaster (the account whose calls the script sends).
     function _liquidityProvider() internal view virtual returns (address) {
@@ -234,16 +240,16 @@ abstract contract LocalMarket is CommonBase, StdCheats {
 
     /// @notice Deploys the whole local market (see the contract's description). ~21 pools, 41 positions.
     function _deployLocalMarket() internal {
-        weth = new MockWETH9();
-        usdt = new MockUSDT();
-        usdtFeed = new MockAggregator(8, "USDT / USD", SafeCast.toInt256(USDT_PRICE_USD8));
+        weth = MockWETH9(payable(_deployBuilt("MockWETH9.sol", "MockWETH9", "")));
+        usdt = MockUSDT(_deployBuilt("MockUSDT.sol", "MockUSDT", ""));
+        usdtFeed = _deployFeed("USDT / USD", USDT_PRICE_USD8);
 
         uniswapFactory = deployCode(FACTORY_ARTIFACT);
         positionManager = deployCode(POSITION_MANAGER_ARTIFACT, abi.encode(uniswapFactory, address(weth), address(0)));
         swapRouter = deployCode(SWAP_ROUTER_ARTIFACT, abi.encode(uniswapFactory, address(weth)));
         quoterV2 = deployCode(QUOTER_V2_ARTIFACT, abi.encode(uniswapFactory, address(weth)));
 
-        priceMover = new PriceMover();
+        priceMover = PriceMover(_deployBuilt("PriceMover.sol", "PriceMover", ""));
         _listToken(address(usdt), "USDT", usdtFeed, USDT_HEARTBEAT);
         // MockUSDT.approve returns nothing: call it through its own type, not IERC20.
         usdt.approve(positionManager, type(uint256).max);
@@ -264,10 +270,10 @@ abstract contract LocalMarket is CommonBase, StdCheats {
     }
 
     function _deployConstituent(TokenSpec memory spec) private {
-        address token =
-            constituents.length == 0 ? address(weth) : address(new MockERC20(spec.name, spec.symbol, spec.decimals));
-        MockAggregator feed =
-            new MockAggregator(8, string.concat(spec.symbol, " / USD"), SafeCast.toInt256(spec.priceUsd8));
+        address token = constituents.length == 0
+            ? address(weth)
+            : _deployBuilt("MockERC20.sol", "MockERC20", abi.encode(spec.name, spec.symbol, spec.decimals));
+        MockAggregator feed = _deployFeed(string.concat(spec.symbol, " / USD"), spec.priceUsd8);
         _listToken(token, spec.symbol, feed, spec.heartbeat);
         IERC20(token).approve(positionManager, type(uint256).max);
         constituents.push(token);

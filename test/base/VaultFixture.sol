@@ -99,10 +99,14 @@ abstract contract VaultFixture is BaseTest {
 
     function setUp() public virtual override {
         super.setUp();
-        configurator = new IndexVaultConfigurator(address(usdt), uniswapFactory);
-        rebalancer = new IndexVaultRebalancer(address(configurator));
-        implementation = new IndexVault(IIndexVaultConfigurator(address(configurator)), address(rebalancer));
-        factory = new IndexFactory(address(implementation));
+        configurator = IndexVaultConfigurator(
+            _deployBuilt("IndexVaultConfigurator.sol", "IndexVaultConfigurator", abi.encode(address(usdt), uniswapFactory))
+        );
+        rebalancer =
+            IndexVaultRebalancer(_deployBuilt("IndexVaultRebalancer.sol", "IndexVaultRebalancer", abi.encode(configurator)));
+        implementation =
+            IndexVault(_deployBuilt("IndexVault.sol", "IndexVault", abi.encode(configurator, address(rebalancer))));
+        factory = _deployFactory(address(implementation));
         vm.label(address(configurator), "IndexVaultConfigurator");
         vm.label(address(rebalancer), "IndexVaultRebalancer");
         vm.label(address(implementation), "IndexVault implementation");
@@ -175,15 +179,26 @@ abstract contract VaultFixture is BaseTest {
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @dev A vault over the first `n` constituents with equal weights and default parameters.
+    /// @dev An IndexFactory over `implementation_`, from the audited build (see `_deployBuilt`).
+    function _deployFactory(address implementation_) internal returns (IndexFactory) {
+        return IndexFactory(_deployBuilt("IndexFactory.sol", "IndexFactory", abi.encode(implementation_)));
+    }
+
+    /// @dev A factory whose implementation is an IndexVaultHarness (rebalancing switch exposed) over this fixture's
+    ///      configurator and rebalancer, from the audited-settings build (see `_deployBuilt`).
+    function _deployHarnessFactory() internal returns (IndexFactory) {
+        return _deployFactory(
+            _deployBuilt("VaultFixture.sol", "IndexVaultHarness", abi.encode(configurator, address(rebalancer)))
+        );
+    }
+
     function _createVault(uint256 n) internal returns (IndexVault) {
         return _createVault(_vaultParams(), _constituentParams(_firstTokens(n), _equalWeights(n)));
     }
 
     /// @dev A harness vault (rebalancing switch exposed) over the first `n` constituents, from its own factory.
     function _createHarnessVault(uint256 n) internal returns (IndexVaultHarness vault) {
-        IndexFactory harnessFactory = new IndexFactory(
-            address(new IndexVaultHarness(IIndexVaultConfigurator(address(configurator)), address(rebalancer)))
-        );
+        IndexFactory harnessFactory = _deployHarnessFactory();
         IndexFactory defaultFactory = factory;
         factory = harnessFactory;
         vault = IndexVaultHarness(address(_createVault(n)));

@@ -11,16 +11,14 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 
 import {IndexFactory} from "../../contracts/IndexFactory.sol";
 import {IndexVault} from "../../contracts/IndexVault.sol";
-import {IndexVaultConfigurator} from "../../contracts/IndexVaultConfigurator.sol";
-import {IndexVaultRebalancer} from "../../contracts/IndexVaultRebalancer.sol";
-import {IIndexVaultConfigurator} from "../../contracts/interfaces/IIndexVaultConfigurator.sol";
 import {VaultParams, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
+import {AuditedBuild} from "../base/AuditedBuild.sol";
 
 /// @title IndexVaultForkTest
 /// @notice The vault on Ethereum mainnet state at `config/mainnet.json`'s pinned block: real USDT (its quirks), real
 ///         Uniswap V3 pools and routers, real Chainlink feeds. Needs `FORK_URL` (an archive RPC); without it every
 ///         test skips itself, so a plain `forge test` never needs a network. Run: `FORK_URL=... npm run test:fork`.
-contract IndexVaultForkTest is Test {
+contract IndexVaultForkTest is Test, AuditedBuild {
     using stdJson for string;
     using SafeERC20 for IERC20;
 
@@ -68,10 +66,11 @@ contract IndexVaultForkTest is Test {
             _readToken(i);
         }
 
-        IndexVaultConfigurator configurator = new IndexVaultConfigurator(address(usdt), uniswapFactory);
-        IndexVaultRebalancer rebalancer = new IndexVaultRebalancer(address(configurator));
-        IndexVault implementation = new IndexVault(IIndexVaultConfigurator(address(configurator)), address(rebalancer));
-        factory = new IndexFactory(address(implementation));
+        address configurator =
+            _deployBuilt("IndexVaultConfigurator.sol", "IndexVaultConfigurator", abi.encode(address(usdt), uniswapFactory));
+        address rebalancer = _deployBuilt("IndexVaultRebalancer.sol", "IndexVaultRebalancer", abi.encode(configurator));
+        address implementation = _deployBuilt("IndexVault.sol", "IndexVault", abi.encode(configurator, rebalancer));
+        factory = IndexFactory(_deployBuilt("IndexFactory.sol", "IndexFactory", abi.encode(implementation)));
     }
 
     modifier onlyFork() {

@@ -178,21 +178,42 @@ contract RebalancePlanFuzzTest is BasketFuzzBase {
             assertLe(steps, 2 * n + 30, "converges");
         }
 
-        Gaps memory g = _gaps(values, targets, nav);
-        if (dust == 0) {
+        _assertEndState(
+            values, targets, idle, Run({nav: nav, dust: dust, sold: sold, totalExcess0: totalExcess0, sumNum0: sumNum0, idle0: idle0})
+        );
+    }
+
+    /// @dev What a plan-to-completion run started with and did; a struct keeps the fuzz test under the stack limit when
+    ///      test sources compile without the optimizer.
+    struct Run {
+        uint256 nav;
+        uint256 dust;
+        uint256 sold;
+        uint256 totalExcess0;
+        uint256 sumNum0;
+        uint256 idle0;
+    }
+
+    function _assertEndState(uint256[] memory values, uint256[] memory targets, uint256 idle, Run memory r)
+        internal
+        pure
+    {
+        uint256 n = values.length;
+        Gaps memory g = _gaps(values, targets, r.nav);
+        if (r.dust == 0) {
             // At target up to the < n wei of target rounding.
             assertLe(g.totalShort, n, "no shortfall left");
             assertLe(g.totalExcess + idle, n, "no excess left");
             // Never sold more than the initial excess; sold all of it but rounding.
-            assertLe(sold, totalExcess0, "no round trips");
-            assertGe(sold + n, totalExcess0, "all excess sold");
-            uint256 halfDev = sumNum0 / (2 * BPS);
-            assertApproxEqAbs(sold + idle0, halfDev, 2 * n + 1, "turnover = 1/2 sum |dev|");
-            if (halfDev > 1e6) assertApproxEqRel(sold + idle0, halfDev, 0.02e18, "turnover within 2 %");
+            assertLe(r.sold, r.totalExcess0, "no round trips");
+            assertGe(r.sold + n, r.totalExcess0, "all excess sold");
+            uint256 halfDev = r.sumNum0 / (2 * BPS);
+            assertApproxEqAbs(r.sold + r.idle0, halfDev, 2 * n + 1, "turnover = 1/2 sum |dev|");
+            if (halfDev > 1e6) assertApproxEqRel(r.sold + r.idle0, halfDev, 0.02e18, "turnover within 2 %");
         } else {
             // Stopped because what is left is dust: small shortfalls, or nothing ≥ dust to fund them.
-            assertLe(g.totalShort, (n + 2) * dust + n, "only dust left");
-            assertLe(sold, totalExcess0, "no round trips");
+            assertLe(g.totalShort, (n + 2) * r.dust + n, "only dust left");
+            assertLe(r.sold, r.totalExcess0, "no round trips");
         }
     }
 

@@ -5,12 +5,11 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {IndexFactory} from "../../contracts/IndexFactory.sol";
 import {IndexVault} from "../../contracts/IndexVault.sol";
-import {IIndexVaultConfigurator} from "../../contracts/interfaces/IIndexVaultConfigurator.sol";
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
 import {IIndexVaultRebalancer, RebalanceConfig} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
-import {VaultFixture, IndexVaultHarness} from "../base/VaultFixture.sol";
+import {VaultFixture} from "../base/VaultFixture.sol";
 import {IndexVaultHandler, IInvariantMarket} from "./handlers/IndexVaultHandler.sol";
 
 /// @notice Shared set-up of the invariant suites: a 4-constituent vault (WETH, WBTC 8 decimals, LINK, and the
@@ -36,9 +35,7 @@ abstract contract IndexVaultInvariantBase is VaultFixture {
         tokens[2] = constituents[2];
         tokens[3] = twoHopToken;
         IndexFactory defaultFactory = factory;
-        factory = new IndexFactory(
-            address(new IndexVaultHarness(IIndexVaultConfigurator(address(configurator)), address(rebalancer)))
-        );
+        factory = _deployHarnessFactory();
         vault = _createVault(_vaultParams(), _constituentParams(tokens, _equalWeights(4)));
         factory = defaultFactory;
 

@@ -5,34 +5,9 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {IndexFactory} from "../../contracts/IndexFactory.sol";
 import {IndexVault} from "../../contracts/IndexVault.sol";
-import {IIndexVaultConfigurator} from "../../contracts/interfaces/IIndexVaultConfigurator.sol";
 import {IIndexVaultRebalancer, DriftState, RebalanceConfig} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
-import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
 
 import {RebalanceBase} from "./RebalanceBase.t.sol";
-
-/// @notice A deposit split by target weight (the pre-rebalancing design), for comparison with the production split
-///         (pro-rata to current holdings).
-contract TargetSplitIndexVault is IndexVault {
-    constructor(IIndexVaultConfigurator configurator, address rebalancer_) IndexVault(configurator, rebalancer_) {}
-
-    function _allocation(uint256 net, uint256[] memory, uint256, Snapshot memory s)
-        internal
-        view
-        override
-        returns (uint256[] memory amountsIn, uint256 kept)
-    {
-        uint256 n = s.balances.length;
-        amountsIn = new uint256[](n);
-        uint256 remaining = net;
-        for (uint256 i; i + 1 < n; ++i) {
-            amountsIn[i] = net * _s().constituents[i].targetWeightBps / ConstantsLib.BPS;
-            remaining -= amountsIn[i];
-        }
-        amountsIn[n - 1] = remaining;
-        kept = 0;
-    }
-}
 
 /// @notice USDT deposits buy the vault's own mix (pro-rata to current holdings at oracle prices): they neither shrink
 ///         nor grow drift, which is the rebalancer's job. Also records how many rebalances that costs over a price
@@ -87,8 +62,9 @@ contract RebalanceFlowTest is RebalanceBase {
         uint256 proRata = _run(vault, true);
         vm.revertToState(snap);
 
-        IndexFactory targetFactory = new IndexFactory(
-            address(new TargetSplitIndexVault(IIndexVaultConfigurator(address(configurator)), address(rebalancer)))
+        // A harness outside .t.sol files, so `npm run build` compiles it with the audited settings (see _deployBuilt).
+        IndexFactory targetFactory = _deployFactory(
+            _deployBuilt("TargetSplitIndexVault.sol", "TargetSplitIndexVault", abi.encode(configurator, address(rebalancer)))
         );
         factory = targetFactory;
         _setUpVault(5);
