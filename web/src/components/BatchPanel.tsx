@@ -227,8 +227,8 @@ export function BatchPanel({ status }: { status: VaultStatus }) {
         <label htmlFor={`${ids}-redeem`}>Request redeem (shares)</label>
         <div className="row tight">
           <input id={`${ids}-redeem`} inputMode="decimal" autoComplete="off" value={redeemText} onChange={(ev) => setRedeemText(ev.target.value)} aria-invalid={redeemText !== "" && redeemBlocker !== undefined} />
-          <button type="button" disabled={mine === undefined || mine.shares === 0n} onClick={() => mine !== undefined && setRedeemText(formatUnits(mine.shares, 18))} aria-label="Max shares to request">
-            Max
+          <button type="button" disabled={mine === undefined || mine.shares === 0n} onClick={() => mine !== undefined && setRedeemText(formatUnits(mine.shares, 18))} aria-label="Request all my shares">
+            All
           </button>
           <button type="submit" disabled={!canAct || redeemBlocker !== undefined}>
             Approve and request redeem

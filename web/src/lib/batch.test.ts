@@ -2,7 +2,7 @@
 // (the contract's netting rule), request blockers and which of the user's rows show.
 import { describe, expect, it } from "vitest";
 import type { BatchPosition } from "./client";
-import { epochPhase, myBatchRows, owedTokens, requestBlocker, settleAccess, settlementPreview, settlementWait, settleTiming, type EpochView } from "./batch";
+import { duration, epochPhase, myBatchRows, owedTokens, requestBlocker, settleAccess, settlementPreview, settlementWait, settleTiming, type EpochView } from "./batch";
 
 const HOUR = 3_600n;
 const DAY = 86_400n;
@@ -22,21 +22,33 @@ describe("epoch phase and timing", () => {
     expect(epochPhase({ ...queued, due: true }, opened + 3n * DAY)).toBe("open to anyone");
   });
 
+  it("test_duration_twoLargestUnitsRoundedDown", () => {
+    expect(duration(0)).toBe("0 s");
+    expect(duration(45n)).toBe("45 s");
+    expect(duration(90)).toBe("1 min 30 s");
+    expect(duration(7_200n)).toBe("2 h");
+    expect(duration(5_400n)).toBe("1 h 30 min");
+    expect(duration(2n * DAY)).toBe("2 d");
+    expect(duration(2n * DAY - 10n)).toBe("1 d 23 h");
+    expect(duration(DAY + 300n)).toBe("1 d"); // no "0 h": the next unit after a zero is noise
+    expect(duration(-5)).toBe("0 s");
+  });
+
   it("test_settleTiming_saysAgeAgainstMaxWaitAndWhenAnyoneMaySettle", () => {
     expect(settleTiming(empty, policy, opened)).toBe(
-      "Nothing is queued. The first request opens the batch; the keeper settles it once it is 24 h old or $10,000 queued, whichever comes first.",
+      "Nothing is queued. The first request opens the batch; the keeper settles it once it is 1 d old or $10,000 queued, whichever comes first.",
     );
     expect(settleTiming(queued, policy, opened + 2n * HOUR)).toBe(
-      "Oldest request 2 h old of a 24 h maximum wait: the keeper settles in about 22 h, or sooner once $10,000 queued ($500 now). Anyone may settle in 46 h.",
+      "Oldest request 2 h old of a 1 d maximum wait: the keeper settles in about 22 h, or sooner once $10,000 queued ($500 now). Anyone may settle in 1 d 22 h.",
     );
     expect(settleTiming({ ...queued, due: true }, policy, opened + DAY + 60n)).toBe(
-      "Due now: its oldest request reached the 24 h maximum wait; the keeper settles next. Anyone may settle in 23 h.",
+      "Due now: its oldest request reached the 1 d maximum wait; the keeper settles next. Anyone may settle in 23 h 59 min.",
     );
     // Due by size, not by age.
     expect(settleTiming({ ...queued, due: true, grossValue: 12_000_000_000n }, policy, opened + 90n)).toBe(
-      "Due now: $12,000 is queued (settle size $10,000); the keeper settles next. Anyone may settle in 47 h.",
+      "Due now: $12,000 is queued (settle size $10,000); the keeper settles next. Anyone may settle in 1 d 23 h.",
     );
-    expect(settleTiming(queued, policy, opened + 2n * DAY)).toBe("The keeper let its window pass (24 h maximum wait + 24 h grace): anyone may settle now.");
+    expect(settleTiming(queued, policy, opened + 2n * DAY)).toBe("The keeper let its window pass (1 d maximum wait + 1 d grace): anyone may settle now.");
   });
 });
 
@@ -44,7 +56,7 @@ describe("who may settle", () => {
   it("test_settleAccess_keeperAlwaysAnyoneAfterTheGracePeriod", () => {
     expect(settleAccess(empty, opened, true)).toEqual({ allowed: false, why: "Nothing to settle: no request is queued." });
     expect(settleAccess(queued, opened + 60n, true).allowed).toBe(true);
-    expect(settleAccess(queued, opened + DAY, false)).toEqual({ allowed: false, why: "Only the keeper may settle now; anyone may in 24 h." });
+    expect(settleAccess(queued, opened + DAY, false)).toEqual({ allowed: false, why: "Only the keeper may settle now; anyone may in 1 d." });
     expect(settleAccess(queued, queued.permissionlessAt - 1n, false).allowed).toBe(false);
     expect(settleAccess(queued, queued.permissionlessAt, false)).toEqual({ allowed: true, why: "The keeper's window is over: anyone may settle now, you included." });
   });

@@ -2,7 +2,7 @@
 // plain words, who may settle it now, what its settlement will do (the contract's netting rule, mirrored), whether a
 // request can be sent, and which of the user's rows to show. No chain access: tested in vitest.
 import { BPS, type BatchPolicyValue, type BatchPosition, type VaultStatus } from "./client";
-import { age, fmtUnits, shares as fmtShares, usd } from "./format";
+import { fmtUnits, shares as fmtShares, usd } from "./format";
 
 /** The open epoch as epochStatus() returns it (the fields these decisions need). */
 export interface EpochView {
@@ -34,9 +34,24 @@ export function epochPhase(e: EpochView, now: bigint): EpochPhase {
   return e.due ? "due" : "collecting";
 }
 
-/** {s} as "45 s", "12 min", "3 h", "2 d". */
+/** {s} as its two largest units, rounded down: "45 s", "1 min 30 s", "3 h", "1 d 23 h", "2 d". */
 export function duration(seconds: bigint | number): string {
-  return age(0, seconds);
+  let s = Math.max(0, Math.floor(Number(seconds)));
+  const units: [number, string][] = [
+    [86_400, "d"],
+    [3_600, "h"],
+    [60, "min"],
+    [1, "s"],
+  ];
+  const parts: string[] = [];
+  for (const [size, name] of units) {
+    if (parts.length === 2) break;
+    const n = Math.floor(s / size);
+    s -= n * size;
+    if (n > 0) parts.push(`${n} ${name}`);
+    else if (parts.length === 1) break; // "1 d 0 h 5 min" reads as "1 d"
+  }
+  return parts.length === 0 ? "0 s" : parts.join(" ");
 }
 
 /** When the open epoch settles, in plain words (age against the policy's max wait and settle size). */
