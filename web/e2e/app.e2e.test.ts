@@ -135,8 +135,9 @@ async function send(hash: Hash): Promise<void> {
   if (receipt.status !== "success") throw new Error(`${hash} reverted`);
 }
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+async function shot(name: string, testid?: string): Promise<void> {
+  if (testid === undefined) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  else await page.getByTestId(testid).screenshot({ path: join(shots, `${name}.png`) });
 }
 
 const testId = (id: string) => page.getByTestId(id);
@@ -373,7 +374,7 @@ describe("web app in Chromium", { timeout: 180_000 }, () => {
     // Not the keeper: the page says when anyone may settle and does not offer it before.
     expect(await testId("batch-settle-access").textContent()).toMatch(/^Only the keeper may settle now; anyone may in (2 d|1 d 23 h)\.$/);
     expect(await page.getByRole("button", { name: "Settle now" }).isDisabled()).toBe(true);
-    await shot("07-batch");
+    await shot("07-batch", "batch");
 
     // The keeper lets its window pass (max wait + grace); the oracles keep reporting.
     const now = (await read.getBlock()).timestamp;
@@ -441,11 +442,14 @@ describe("web app in Chromium", { timeout: 180_000 }, () => {
       const owed = await read.readContract({ address: vault, abi: vaultAbi, functionName: "claimable", args: [user, wbtc.token] });
       expect(owed).toBe(deferred!.args.amount);
       await poll(() => testId("set-aside-WBTC").textContent()).toContain(`${fmtUnits(owed, 8, 8)} WBTC`);
+      // The in-kind receipt tells what reached the wallet and what was set aside.
+      await poll(() => testId("inkind-receipt-set-aside").textContent()).toMatch(new RegExp(`^${fmtUnits(owed, 8, 8).replace(/\./g, "\\.")} WBTC: the token refused the transfer`));
+      expect(await testId("inkind-receipt-amounts").textContent()).not.toContain("WBTC");
       // Claiming while the token still blocks the user fails and says why; nothing moves.
       await page.getByRole("button", { name: "Claim WBTC" }).click();
-      await poll(() => testId("set-aside-error").count(), { timeout: 45_000 }).toBe(1);
+      await poll(() => testId("set-aside-error").textContent(), { timeout: 45_000 }).toMatch(/^Could not claim WBTC: .+ It stays set aside for you; try again once the token lets you receive it\.$/);
       expect(await read.readContract({ address: vault, abi: vaultAbi, functionName: "claimable", args: [user, wbtc.token] })).toBe(owed);
-      await shot("08-set-aside");
+      await shot("08-set-aside", "position");
     } finally {
       await rpc("anvil_setCode", [wbtc.token, original]);
     }

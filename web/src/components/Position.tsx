@@ -91,7 +91,7 @@ function SetAside({ status, account }: { status: VaultStatus; account: Address }
       const r = await claim(client, wallet, status.vault, t.token, account);
       setDone(`Claimed ${fmtUnits(r.amount, t.decimals, t.decimals)} ${t.symbol} (tx ${short(r.hash)}).`);
     } catch (e) {
-      setError(explain(e));
+      setError(`Could not claim ${t.symbol}: ${explain(e)} It stays set aside for you; try again once the token lets you receive it.`);
     } finally {
       setBusy(undefined);
       await invalidateVault(queryClient, status.vault);
