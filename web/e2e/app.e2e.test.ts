@@ -2,7 +2,9 @@
 // Uniswap V3 market, the protocol and example indexes deployed by the hardhat-deploy scripts). The page gets an
 // injected EIP-1193 wallet that forwards JSON-RPC to anvil, whose unlocked account signs; the test can make it reject
 // the next signature or sit on the wrong chain. Every assertion is on what the page shows, checked against reads of
-// the chain. Screenshots of the main screens go to E2E_SCREENSHOTS_DIR (default cache/web-e2e/screenshots).
+// the chain. The batch flows (ERC-7540: request, settle once the keeper's window passed, claim; request and cancel) and
+// a deferred in-kind transfer (WBTC made to refuse transfers to the user with anvil_setCode, then restored) run on the
+// same chain and page. Screenshots of the main screens go to E2E_SCREENSHOTS_DIR (default cache/web-e2e/screenshots).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
