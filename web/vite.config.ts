@@ -1,6 +1,6 @@
 // The web app (web/): Vite + React. Imports the vault client from ../cli and ../sdk, so the dev server may read the
-// repository root. `npm run app:build` writes web/dist: a static site configured by VITE_RPC_URL / VITE_FACTORY at
-// build time or ?rpc=…&factory=… at run time.
+// repository root. `npm run app:build` writes web/dist: a static site configured by VITE_RPC_URL / VITE_FACTORY (and
+// optionally VITE_BATCH_FACTORY for the batched requests) at build time or ?rpc=…&factory=…&batches=… at run time.
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";

@@ -2,14 +2,16 @@
 // Uniswap V3 market, the protocol and example indexes deployed by the hardhat-deploy scripts). The page gets an
 // injected EIP-1193 wallet that forwards JSON-RPC to anvil, whose unlocked account signs; the test can make it reject
 // the next signature or sit on the wrong chain. Every assertion is on what the page shows, checked against reads of
-// the chain. Screenshots of the main screens go to E2E_SCREENSHOTS_DIR (default cache/web-e2e/screenshots).
+// the chain. The batch flows (ERC-7540: request, settle once the keeper's window passed, claim; request and cancel) and
+// a deferred in-kind transfer (WBTC made to refuse transfers to the user with anvil_setCode, then restored) run on the
+// same chain and page. Screenshots of the main screens go to E2E_SCREENSHOTS_DIR (default cache/web-e2e/screenshots).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { erc20Abi, parseEventLogs, type Address, type Hash } from "viem";
+import { erc20Abi, parseEventLogs, type Address, type Hash, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployProtocol, type DeployedProtocol } from "../../cli/testing";
-import { deposit, quoteDeposit, readVaultStatus, vaultAbi, withSlippage } from "../../sdk/client";
+import { batchAbi, batchOf, deposit, quoteDeposit, readVaultStatus, vaultAbi, withSlippage } from "../../sdk/client";
 import { repoRoot } from "../../sdk/local/paths";
 import { useLocalChain } from "../../sdk/local/testing";
 import { fmtUnits, level, pct, short, usd } from "../src/lib/format";
@@ -42,6 +44,7 @@ let context: BrowserContext;
 let page: Page;
 let profileDir: string;
 let vault: Address;
+let batch: Address;
 let user: Address;
 const shots = process.env.E2E_SCREENSHOTS_DIR ?? join(repoRoot(), "cache", "web-e2e", "screenshots");
 
@@ -112,8 +115,31 @@ function injectedWallet({ rpcUrl, account }: { rpcUrl: string; account: string }
   };
 }
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+/**
+ * Runtime code for a token address that blocks transfers to `blocked` (like a stablecoin's blocklist) and otherwise
+ * runs the token's own code (`impl`, the original runtime placed elsewhere) by DELEGATECALL on its own storage:
+ *   if (selector == transfer && to == blocked) revert; else delegatecall(impl) and bubble the result.
+ */
+function blockingTokenCode(impl: Address, blocked: Address): Hex {
+  const a = (x: Address): string => x.slice(2).toLowerCase();
+  const body = `600035 60e01c 63a9059cbb 14 600435 73${a(blocked)} 14 16 61RRRR 57 36 6000 6000 37 6000 6000 36 6000 73${a(impl)} 5a f4 3d 6000 6000 3e 61OOOO 57 3d 6000 fd`.replace(/ /g, "");
+  const ok = body.length / 2; // JUMPDEST RETURNDATASIZE PUSH1 0 RETURN (5 bytes), then JUMPDEST PUSH1 0 DUP1 REVERT
+  const hex2 = (n: number): string => n.toString(16).padStart(4, "0");
+  return `0x${body.replace("OOOO", hex2(ok)).replace("RRRR", hex2(ok + 5))}5b3d6000f35b600080fd`;
+}
+
+async function rpc<T>(method: string, params: unknown[]): Promise<T> {
+  return local.chain.publicClient.request({ method: method as never, params: params as never }) as Promise<T>;
+}
+
+async function send(hash: Hash): Promise<void> {
+  const receipt = await local.chain.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`${hash} reverted`);
+}
+
+async function shot(name: string, testid?: string): Promise<void> {
+  if (testid === undefined) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  else await page.getByTestId(testid).screenshot({ path: join(shots, `${name}.png`) });
 }
 
 const testId = (id: string) => page.getByTestId(id);
@@ -141,7 +167,9 @@ beforeAll(async () => {
   }
   await chain.mintTo(market.usdt, user, 5_000_000_000n);
 
-  app = await serveApp({ rpcUrl: chain.rpcUrl, chainId: chain.chain.id, factory: deployed.deployments.records.get("IndexFactory")!.address, quoter: market.quoterV2, devWallet: chain.accounts[DEV]!.address });
+  const batchFactory = deployed.deployments.records.get("IndexBatchFactory")!.address;
+  batch = (await batchOf(chain.publicClient, batchFactory, vault))!;
+  app = await serveApp({ rpcUrl: chain.rpcUrl, chainId: chain.chain.id, factory: deployed.deployments.records.get("IndexFactory")!.address, quoter: market.quoterV2, batchFactory, devWallet: chain.accounts[DEV]!.address });
   mkdirSync(shots, { recursive: true });
   mkdirSync(join(repoRoot(), "cache", "web-e2e"), { recursive: true });
   profileDir = mkdtempSync(join(repoRoot(), "cache", "web-e2e", "profile-"));
@@ -324,6 +352,116 @@ describe("web app in Chromium", { timeout: 180_000 }, () => {
     await poll(() => testId("position-shares").textContent()).toBe("0");
     await poll(() => page.locator("[data-testid=activity] tbody tr").count()).toBe(3);
     await shot("05-position");
+  });
+
+  it("test_batch_requestDeposit_pendingShown_settle_claimShares", async () => {
+    const chain = local.chain;
+    const read = chain.publicClient;
+    // The previous test left USDT redemptions paused: the guardian reopens them.
+    await send(await chain.walletClients[0]!.writeContract({ address: vault, abi: vaultAbi, functionName: "unpause", args: [4] }));
+    await poll(() => testId("batch-pitch").textContent()).toContain("one set of swaps serves every user");
+    await poll(() => testId("batch-mine-none").count()).toBe(1);
+    await page.getByLabel("Request deposit (USDT)").fill("5");
+    await poll(() => testId("batch-deposit-blocker").textContent()).toBe("The batch's smallest deposit request is 10 USDT (a bound against spam).");
+    await page.getByLabel("Request deposit (USDT)").fill("500");
+    await page.getByRole("button", { name: "Approve and request deposit" }).click();
+    await poll(() => testId("batch-my-deposit").textContent(), { timeout: 45_000 }).toContain("500 USDT");
+    for (const step of ["approve", "request deposit"]) expect(await testId("batch").locator(`[data-step="${step}"]`).getAttribute("data-state")).toBe("done");
+    const status = await read.readContract({ address: batch, abi: batchAbi, functionName: "epochStatus" });
+    expect(await read.readContract({ address: batch, abi: batchAbi, functionName: "pendingDepositRequest", args: [status.epoch, user] })).toBe(500_000_000n);
+    expect(await read.readContract({ address: chain.market.usdt, abi: erc20Abi, functionName: "allowance", args: [user, batch] })).toBe(0n); // the exact approval was used up
+    await poll(() => testId("batch-pending-assets").textContent()).toBe(`${fmtUnits(status.pendingAssets, 6, 6)} USDT`);
+    expect(await testId("batch-preview").textContent()).toBe("One vault deposit of $500 (one set of swaps) mints the shares every depositor shares pro rata.");
+    expect(await testId("batch-timing").textContent()).toMatch(/^Oldest request [0-9a-z ]+ old of a 1 d maximum wait/);
+    // Not the keeper: the page says when anyone may settle and does not offer it before.
+    expect(await testId("batch-settle-access").textContent()).toMatch(/^Only the keeper may settle now; anyone may in (2 d|1 d 23 h)\.$/);
+    expect(await page.getByRole("button", { name: "Settle now" }).isDisabled()).toBe(true);
+    await shot("07-batch", "batch");
+
+    // The keeper lets its window pass (max wait + grace); the oracles keep reporting.
+    const now = (await read.getBlock()).timestamp;
+    await rpc("evm_increaseTime", [Number(status.permissionlessAt - now + 1n)]);
+    await rpc("evm_mine", []);
+    const vs = await readVaultStatus(read, vault).catch(() => undefined);
+    for (const token of [...(vs?.constituents.map((c) => c.token) ?? chain.market.constituents.map((c) => c.address)), chain.market.usdt]) {
+      const feed = chain.contracts.feedOf(token);
+      const [, answer] = await feed.read.latestRoundData();
+      await send(await feed.write.setPrice([answer]));
+    }
+    await poll(() => testId("batch-settle-access").textContent()).toBe("The keeper's window is over: anyone may settle now, you included.");
+    await page.getByRole("button", { name: "Settle now" }).click();
+    await poll(() => testId("batch-result").textContent(), { timeout: 45_000 }).toMatch(/^Settled epoch \d+: \$500 deposited in the vault/);
+    const claimable = await read.readContract({ address: batch, abi: batchAbi, functionName: "maxMint", args: [user] });
+    expect(claimable).toBeGreaterThan(0n);
+    await poll(() => testId("batch-my-claimable").textContent()).toBe(`Settled, yours to claim: ${fmtUnits(claimable, 18, 6)} shares (for 500 USDT)`);
+    const before = await read.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [user] });
+    await page.getByRole("button", { name: "Claim", exact: true }).click();
+    await poll(() => testId("batch-result").textContent(), { timeout: 45_000 }).toBe(`Claimed ${fmtUnits(claimable, 18, 6)} shares.`);
+    const after = await read.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [user] });
+    expect(after - before).toBe(claimable);
+    await poll(() => testId("position-shares").textContent()).toBe(fmtUnits(after, 18, 6));
+    await poll(() => testId("batch-mine-none").count()).toBe(1);
+  });
+
+  it("test_batch_requestRedeem_thenCancel_returnsExactlyTheShares", async () => {
+    const read = local.chain.publicClient;
+    const before = await read.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [user] });
+    const half = before / 2n;
+    await page.getByLabel("Request redeem (shares)").fill(fmtUnits(half, 18, 18).replace(/,/g, ""));
+    await page.getByRole("button", { name: "Approve and request redeem" }).click();
+    await poll(() => testId("batch-my-redeem").textContent(), { timeout: 45_000 }).toContain(`${fmtUnits(half, 18, 6)} shares`);
+    const { epoch } = await read.readContract({ address: batch, abi: batchAbi, functionName: "epochStatus" });
+    expect(await read.readContract({ address: batch, abi: batchAbi, functionName: "pendingRedeemRequest", args: [epoch, user] })).toBe(half);
+    expect(await read.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [user] })).toBe(before - half);
+    await poll(() => testId("batch-pending-shares").textContent()).toMatch(new RegExp(`^${fmtUnits(half, 18, 6).replace(/\./g, "\\.")} shares \\(\\$`));
+    await poll(() => testId("batch-preview").textContent()).toMatch(/^One vault redemption of/);
+    await page.getByRole("button", { name: "Cancel redeem request" }).click();
+    await poll(() => testId("batch-result").textContent(), { timeout: 45_000 }).toBe(`Cancelled: ${fmtUnits(half, 18, 6)} shares are back in your wallet.`);
+    expect(await read.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [user] })).toBe(before);
+    expect(await read.readContract({ address: batch, abi: batchAbi, functionName: "pendingRedeemRequest", args: [epoch, user] })).toBe(0n);
+    await poll(() => testId("batch-mine-none").count()).toBe(1);
+  });
+
+  it("test_setAside_inKindTransferBlocked_shownThenClaimed", async () => {
+    const chain = local.chain;
+    const read = chain.publicClient;
+    const status = await readVaultStatus(read, vault);
+    const wbtc = status.constituents.find((c) => c.symbol === "WBTC")!;
+    // WBTC starts refusing transfers to the user (a blocklisting token); its own code keeps running for everything else.
+    const original = (await read.getCode({ address: wbtc.token }))!;
+    const impl: Address = "0x00000000000000000000000000000000b10c0001";
+    await rpc("anvil_setCode", [impl, original]);
+    await rpc("anvil_setCode", [wbtc.token, blockingTokenCode(impl, user)]);
+    try {
+      const shares = await read.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [user] });
+      await page.getByLabel("Shares to redeem").fill(fmtUnits(shares / 4n, 18, 18).replace(/,/g, ""));
+      await poll(() => testId("in-kind-preview").textContent()).toContain("WBTC");
+      await page.getByRole("button", { name: "Redeem in kind" }).click();
+      const deferredEvents = () => read.getContractEvents({ address: vault, abi: vaultAbi, eventName: "TransferDeferred", args: { receiver: user }, fromBlock: 0n });
+      await poll(async () => (await deferredEvents()).length, { timeout: 45_000 }).toBe(1);
+      const [deferred] = await read.getContractEvents({ address: vault, abi: vaultAbi, eventName: "TransferDeferred", args: { receiver: user }, fromBlock: 0n });
+      expect(deferred?.args.token).toBe(wbtc.token);
+      const owed = await read.readContract({ address: vault, abi: vaultAbi, functionName: "claimable", args: [user, wbtc.token] });
+      expect(owed).toBe(deferred!.args.amount);
+      await poll(() => testId("set-aside-WBTC").textContent()).toContain(`${fmtUnits(owed, 8, 8)} WBTC`);
+      // The in-kind receipt tells what reached the wallet and what was set aside.
+      await poll(() => testId("inkind-receipt-set-aside").textContent()).toMatch(new RegExp(`^${fmtUnits(owed, 8, 8).replace(/\./g, "\\.")} WBTC: the token refused the transfer`));
+      expect(await testId("inkind-receipt-amounts").textContent()).not.toContain("WBTC");
+      // Claiming while the token still blocks the user fails and says why; nothing moves.
+      await page.getByRole("button", { name: "Claim WBTC" }).click();
+      await poll(() => testId("set-aside-error").textContent(), { timeout: 45_000 }).toMatch(/^Could not claim WBTC: .+ It stays set aside for you; try again once the token lets you receive it\.$/);
+      expect(await read.readContract({ address: vault, abi: vaultAbi, functionName: "claimable", args: [user, wbtc.token] })).toBe(owed);
+      await shot("08-set-aside", "position");
+    } finally {
+      await rpc("anvil_setCode", [wbtc.token, original]);
+    }
+    const owed = await read.readContract({ address: vault, abi: vaultAbi, functionName: "claimable", args: [user, wbtc.token] });
+    const before = await read.readContract({ address: wbtc.token, abi: erc20Abi, functionName: "balanceOf", args: [user] });
+    await page.getByRole("button", { name: "Claim WBTC" }).click();
+    await poll(() => testId("set-aside-result").textContent(), { timeout: 45_000 }).toMatch(new RegExp(`^Claimed ${fmtUnits(owed, 8, 8).replace(/\./g, "\\.")} WBTC \\(tx `));
+    expect(await read.readContract({ address: wbtc.token, abi: erc20Abi, functionName: "balanceOf", args: [user] })).toBe(before + owed);
+    expect(await read.readContract({ address: vault, abi: vaultAbi, functionName: "claimable", args: [user, wbtc.token] })).toBe(0n);
+    await poll(() => page.locator("[data-testid^=set-aside-W]").count()).toBe(0);
   });
 
   it("test_devWallet_isClearlyMarked", async () => {

@@ -44,18 +44,19 @@ async function main(): Promise<void> {
     });
     const deployments = readDeployments(join(deploymentsDir, "localhost"));
     const factory = deployments.records.get("IndexFactory")?.address;
+    const batchFactory = deployments.records.get("IndexBatchFactory")?.address;
     const market = deployments.localMarket;
     if (factory === undefined || market === undefined) throw new Error(`no IndexFactory/LocalMarket record in ${deploymentsDir}`);
     const chain = await connectLocalChain(anvil.rpcUrl, market);
     const dev = chain.accounts[DEV_ACCOUNT]!.address;
     await chain.mintTo(market.usdt, dev, DEV_USDT);
-    const app = await serveApp({ rpcUrl: anvil.rpcUrl, chainId: chain.chain.id, factory, quoter: market.quoterV2, devWallet: dev, port: Number(values.port) }).catch(() =>
-      serveApp({ rpcUrl: anvil.rpcUrl, chainId: chain.chain.id, factory, quoter: market.quoterV2, devWallet: dev }),
-    );
+    const served = { rpcUrl: anvil.rpcUrl, chainId: chain.chain.id, factory, quoter: market.quoterV2, devWallet: dev, ...(batchFactory === undefined ? {} : { batchFactory }) };
+    const app = await serveApp({ ...served, port: Number(values.port) }).catch(() => serveApp(served));
     console.log("");
     console.log(`✔ Index Vault web app: ${app.url}`);
     console.log(`  chain      ${anvil.rpcUrl} (anvil, chain id ${chain.chain.id}, local only)`);
     console.log(`  factory    ${factory}`);
+    if (batchFactory !== undefined) console.log(`  batches    ${batchFactory} (IndexBatchFactory: batched ERC-7540 requests on each index page)`);
     console.log(`  dev wallet ${dev}: anvil account ${DEV_ACCOUNT} with 100,000 test USDT. LOCAL DEVELOPMENT WALLET: a public test key, local chain only.`);
     console.log("  Ctrl-C stops the app and the chain.");
   } catch (error) {

@@ -9,6 +9,8 @@ export interface ServeOptions {
   chainId: number;
   factory: Address;
   quoter?: Address;
+  /** The IndexBatchFactory: the index page offers batched (ERC-7540) requests when it is set. */
+  batchFactory?: Address;
   /** The local development wallet (anvil account): only for the local chain. */
   devWallet?: Address;
   /** 0 (default): any free port. */
@@ -26,6 +28,7 @@ export async function serveApp(options: ServeOptions): Promise<ServedApp> {
     VITE_CHAIN_ID: String(options.chainId),
     VITE_FACTORY: options.factory,
     VITE_QUOTER: options.quoter ?? "",
+    VITE_BATCH_FACTORY: options.batchFactory ?? "",
     VITE_DEV_WALLET: options.devWallet ?? "",
   };
   Object.assign(process.env, env);

@@ -4,8 +4,8 @@ import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-quer
 import type { Address } from "viem";
 import { useConnection, useWalletClient } from "wagmi";
 import { useApp } from "./context";
-import { listVaults, readVaultStatus, type Wallet } from "./lib/client";
-import { readActivity, readHistory, readLastRebalance, readRoles, readVaultDetails, readWallet } from "./lib/reads";
+import { listVaults, readVaultStatus, type VaultStatus, type Wallet } from "./lib/client";
+import { readActivity, readBatchView, readDeferred, readHistory, readLastRebalance, readRoles, readVaultDetails, readWallet } from "./lib/reads";
 
 const LIVE_MS = 6_000;
 
@@ -75,6 +75,28 @@ export function useActivity(vault: Address, account: Address | undefined) {
     queryKey: ["activity", vault, account],
     enabled: account !== undefined,
     queryFn: () => readActivity(client, vault, account!, config.fromBlock),
+  });
+}
+
+/** The vault's batch (undefined: no batch factory configured or no batch for this vault) and the wallet's part in it. */
+export function useBatch(vault: Address, account: Address | undefined) {
+  const { client, config } = useApp();
+  return useQuery({
+    queryKey: ["batch", vault, account, config.batchFactory],
+    enabled: config.batchFactory !== undefined,
+    queryFn: async () => (await readBatchView(client, config.batchFactory!, vault, account)) ?? null,
+    refetchInterval: LIVE_MS,
+  });
+}
+
+/** What the vault set aside for the wallet during in-kind redemptions (claimable per token). */
+export function useDeferred(status: VaultStatus, account: Address | undefined) {
+  const { client } = useApp();
+  return useQuery({
+    queryKey: ["deferred", status.vault, account],
+    enabled: account !== undefined,
+    queryFn: () => readDeferred(client, status, account!),
+    refetchInterval: LIVE_MS,
   });
 }
 

@@ -4,6 +4,7 @@ import { explain } from "../lib/client";
 import { age, driftFraction, level, pct, price18, route, short, shares as fmtShares, usd } from "../lib/format";
 import { rebalanceSummary, vaultState } from "../lib/quote";
 import type { VaultDetails } from "../lib/reads";
+import { BatchPanel } from "./BatchPanel";
 import { DepositPanel } from "./DepositPanel";
 import { HistoryChart } from "./HistoryChart";
 import { Position } from "./Position";
@@ -63,6 +64,7 @@ export function IndexPage({ vault }: { vault: Address }) {
         <div className="side-col">
           <DepositPanel status={s} />
           <RedeemPanel status={s} />
+          <BatchPanel status={s} />
           {address === undefined ? (
             <section className="card" aria-labelledby="position-title">
               <h2 id="position-title">My position</h2>

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { formatUnits } from "viem";
+import { formatUnits, parseEventLogs } from "viem";
 import { useApp } from "../context";
 import { invalidateVault, useQueryClient, useWallet, useWalletState } from "../hooks";
 import {
@@ -16,7 +16,7 @@ import {
   type VaultStatus,
 } from "../lib/client";
 import { pct, usd } from "../lib/format";
-import { costBps, deadlineAfter, parseSlippage, planRedeem, sharesValue, usdtPathClosed } from "../lib/quote";
+import { costBps, deadlineAfter, parseSlippage, planRedeem, sharesValue, splitInKind, usdtPathClosed } from "../lib/quote";
 import { useDebounced } from "./DepositPanel";
 import { Steps, type Step } from "./Steps";
 
@@ -121,7 +121,15 @@ export function RedeemPanel({ status }: { status: VaultStatus }) {
     }
   }
 
-  const tokens = [...status.constituents.map((c) => ({ symbol: c.symbol, decimals: c.decimals })), { symbol: "USDT", decimals: 6 }];
+  const tokens = [...status.constituents.map((c) => ({ token: c.token, symbol: c.symbol, decimals: c.decimals })), { token: status.asset, symbol: "USDT", decimals: 6 }];
+  const inKindSplit =
+    receipt?.inKind === undefined
+      ? undefined
+      : splitInKind(
+          tokens,
+          receipt.inKind.amounts,
+          parseEventLogs({ abi: vaultAbi, eventName: "TransferDeferred", logs: receipt.inKind.receipt.logs }).map((e) => ({ token: e.args.token, amount: e.args.amount })),
+        );
   return (
     <section className="card" aria-labelledby={`${ids}-title`} data-testid="redeem">
       <h2 id={`${ids}-title`}>Redeem</h2>
@@ -218,13 +226,15 @@ export function RedeemPanel({ status }: { status: VaultStatus }) {
             <dt>Shares redeemed</dt>
             <dd>{fmtUnits(receipt.inKind.shares, 18, 18)}</dd>
             <dt>Received</dt>
-            <dd data-testid="inkind-receipt-amounts">
-              {tokens
-                .map((t, i) => ({ t, a: receipt.inKind!.amounts[i] ?? 0n }))
-                .filter((x) => x.a > 0n)
-                .map((x) => `${fmtUnits(x.a, x.t.decimals, x.t.decimals)} ${x.t.symbol}`)
-                .join(" + ")}
-            </dd>
+            <dd data-testid="inkind-receipt-amounts">{(inKindSplit?.received ?? []).map((x) => `${fmtUnits(x.amount, x.decimals, x.decimals)} ${x.symbol}`).join(" + ") || "nothing"}</dd>
+            {inKindSplit !== undefined && inKindSplit.setAside.length > 0 ? (
+              <>
+                <dt>Set aside for you</dt>
+                <dd data-testid="inkind-receipt-set-aside">
+                  {inKindSplit.setAside.map((x) => `${fmtUnits(x.amount, x.decimals, x.decimals)} ${x.symbol}`).join(" + ")}: the token refused the transfer to you, so the vault keeps it for you to claim in My position.
+                </dd>
+              </>
+            ) : null}
             <dt>Transaction</dt>
             <dd className="small">{receipt.inKind.hash}</dd>
           </dl>

@@ -1,4 +1,5 @@
-// Where the app points: an RPC URL and the factory address (plus optional QuoterV2, dev wallet, history start).
+// Where the app points: an RPC URL and the factory address (plus optional QuoterV2, batch factory, dev wallet,
+// history start).
 // Read from the query string first (`?rpc=…&factory=…`), then from the build's environment (VITE_*), so a static
 // build needs nothing else.
 import { getAddress, isAddress, type Address } from "viem";
@@ -9,6 +10,8 @@ export interface AppConfig {
   factory: Address;
   /** Uniswap QuoterV2; without it quotes fall back to the vault's own floor (previewDeposit / previewRedeem). */
   quoter?: Address;
+  /** IndexBatchFactory (the ERC-7540 batches); without it the index page shows no batched requests. */
+  batchFactory?: Address;
   /** Address of the local development wallet (an unlocked anvil account), only on the local chain. */
   devWallet?: Address;
   /** First block to read history from. */
@@ -41,6 +44,7 @@ export function resolveConfig(query: URLSearchParams, env: Record<string, string
   };
   const factory = address("factory", "VITE_FACTORY", true);
   const quoter = address("quoter", "VITE_QUOTER", false);
+  const batchFactory = address("batches", "VITE_BATCH_FACTORY", false);
   const chainIdText = pick("chainId", "VITE_CHAIN_ID") ?? "31337";
   const chainId = Number(chainIdText);
   if (!Number.isSafeInteger(chainId) || chainId <= 0) problems.push(`chain id "${chainIdText}" is not a positive integer`);
@@ -57,6 +61,7 @@ export function resolveConfig(query: URLSearchParams, env: Record<string, string
       factory,
       fromBlock,
       ...(quoter === undefined ? {} : { quoter }),
+      ...(batchFactory === undefined ? {} : { batchFactory }),
       ...(devWallet === undefined ? {} : { devWallet }),
     },
   };

@@ -70,6 +70,16 @@ describe("config", () => {
     expect(mainnet.ok && mainnet.config.devWallet).toBeUndefined();
   });
 
+  it("test_resolveConfig_batchFactoryIsOptional", () => {
+    const env = { VITE_RPC_URL: "https://rpc.example", VITE_FACTORY: factory };
+    const without = resolveConfig(new URLSearchParams(), env);
+    expect(without.ok && without.config.batchFactory).toBeUndefined();
+    const withBatches = resolveConfig(new URLSearchParams(`batches=${factory.toLowerCase()}`), env);
+    expect(withBatches.ok && withBatches.config.batchFactory).toBe(factory);
+    const bad = resolveConfig(new URLSearchParams(), { ...env, VITE_BATCH_FACTORY: "0x12" });
+    expect(!bad.ok && bad.problems).toEqual(['batches "0x12" is not an address']);
+  });
+
   it("test_resolveConfig_listsEveryProblem", () => {
     const r = resolveConfig(new URLSearchParams("rpc=ws://x&factory=0x12"), {});
     expect(r.ok).toBe(false);

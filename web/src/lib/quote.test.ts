@@ -1,7 +1,7 @@
 // The web app's quote logic and vault states: pure functions over the vault client's types.
 import { describe, expect, it } from "vitest";
 import type { Leg } from "./client";
-import { approvalNeeded, costBps, deadlineAfter, depositBlocker, parseSlippage, planDeposit, planRedeem, rebalanceSummary, sharesValue, usdtPathClosed, vaultState } from "./quote";
+import { approvalNeeded, costBps, deadlineAfter, depositBlocker, parseSlippage, planDeposit, planRedeem, rebalanceSummary, sharesValue, splitInKind, usdtPathClosed, vaultState } from "./quote";
 
 const open = { priceError: undefined, rebalancing: false, paused: { deposit: false, depositInKind: false, redeem: false } };
 const leg = (impactBps: number, valueOut: bigint): Leg => ({
@@ -94,5 +94,20 @@ describe("receipts", () => {
   it("test_rebalanceSummary_turnoverAndCostInBpsOfNav", () => {
     expect(rebalanceSummary({ navBefore: 100_000_000_000n, sold: 9_000_000_000n, bought: 8_950_000_000n, cost: 20_000_001n })).toEqual({ turnoverBps: 900, costBps: 3 });
     expect(rebalanceSummary({ navBefore: 0n, sold: 1n, bought: 1n, cost: 1n })).toEqual({ turnoverBps: 0, costBps: 0 });
+  });
+
+  it("test_splitInKind_separatesWhatTheVaultSetAside", () => {
+    const tokens = [
+      { token: "0xAAAA000000000000000000000000000000000001", symbol: "WBTC" },
+      { token: "0xBBBB000000000000000000000000000000000002", symbol: "WETH" },
+      { token: "0xCCCC000000000000000000000000000000000003", symbol: "USDT" },
+    ];
+    const none = splitInKind(tokens, [5n, 7n, 0n], []);
+    expect(none.received.map((r) => [r.symbol, r.amount])).toEqual([["WBTC", 5n], ["WETH", 7n]]);
+    expect(none.setAside).toEqual([]);
+    // The WBTC transfer failed (addresses compared case-insensitively): it is set aside, not received.
+    const split = splitInKind(tokens, [5n, 7n, 0n], [{ token: "0xaaaa000000000000000000000000000000000001", amount: 5n }]);
+    expect(split.received.map((r) => r.symbol)).toEqual(["WETH"]);
+    expect(split.setAside.map((r) => [r.symbol, r.amount])).toEqual([["WBTC", 5n]]);
   });
 });

@@ -98,3 +98,21 @@ function fmt6(v: bigint): string {
   const frac = (v % 1_000_000n).toString().padStart(6, "0").slice(0, 2).replace(/0+$/, "");
   return frac === "" ? whole : `${whole}.${frac}`;
 }
+
+/**
+ * An in-kind receipt split into what reached the wallet and what the vault set aside (a `TransferDeferred` for the
+ * token: its transfer to the receiver failed, the amount waits for `claim`). `amounts` is the event's list
+ * (constituents, then USDT), `tokens` the same order.
+ */
+export function splitInKind<T extends { token: string }>(
+  tokens: readonly T[],
+  amounts: readonly bigint[],
+  deferred: readonly { token: string; amount: bigint }[],
+): { received: (T & { amount: bigint })[]; setAside: (T & { amount: bigint })[] } {
+  const aside = (token: string): bigint => deferred.filter((d) => d.token.toLowerCase() === token.toLowerCase()).reduce((s, d) => s + d.amount, 0n);
+  const rows = tokens.map((t, i) => ({ t, total: amounts[i] ?? 0n, aside: aside(t.token) }));
+  return {
+    received: rows.filter((r) => r.total > r.aside).map((r) => ({ ...r.t, amount: r.total - r.aside })),
+    setAside: rows.filter((r) => r.aside > 0n).map((r) => ({ ...r.t, amount: r.aside })),
+  };
+}

@@ -1,7 +1,21 @@
 // The app's extra reads, all on-chain (no database): price ages, roles, the last rebalance, a NAV/level history from
-// events plus block sampling, and one wallet's deposits and redemptions. Built on the vault client (./client).
+// events plus block sampling, one wallet's deposits and redemptions, the vault's ERC-7540 batch and what the vault set
+// aside for a wallet. Built on the vault client (./client).
 import { erc20Abi, keccak256, parseAbi, toHex, zeroHash, type Address, type Hash } from "viem";
-import { readVaultStatus, vaultAbi, type AnyPublicClient, type NamedFeed, type VaultStatus } from "./client";
+import {
+  batchAbi,
+  batchOf,
+  readBatchPosition,
+  readBatchStatus,
+  readClaimable,
+  readVaultStatus,
+  vaultAbi,
+  type AnyPublicClient,
+  type BatchPosition,
+  type BatchStatus,
+  type NamedFeed,
+  type VaultStatus,
+} from "./client";
 
 export interface VaultDetails {
   status: VaultStatus;
@@ -198,4 +212,57 @@ export async function readWallet(client: AnyPublicClient, status: Pick<VaultStat
     client.readContract({ address: status.vault, abi: vaultAbi, functionName: "balanceOf", args: [account] }),
   ]);
   return { usdt, allowance, shares };
+}
+
+const hasRoleAbi = parseAbi(["function hasRole(bytes32 role, address account) view returns (bool)"]);
+
+export interface BatchView {
+  /** The batch and its open epoch and keeper policy (the client's readBatchStatus). */
+  batch: BatchStatus;
+  /** {s} the latest block's timestamp (what "now" means for the policy's clock). */
+  now: bigint;
+  /** {USDT units} the pending redeem shares at NAV (the batch's convertToAssets); undefined without a valid price. */
+  valueS?: bigint;
+  /** The connected wallet's requests and claims, balances and allowances toward the batch. */
+  mine?: {
+    position: BatchPosition;
+    isKeeper: boolean;
+    usdt: bigint;
+    shares: bigint;
+  };
+}
+
+/** The vault's batch from the IndexBatchFactory, or undefined when it has none. */
+export async function readBatchView(client: AnyPublicClient, batchFactory: Address, vault: Address, account: Address | undefined): Promise<BatchView | undefined> {
+  const batch = await batchOf(client, batchFactory, vault);
+  if (batch === undefined) return undefined;
+  const [status, block] = await Promise.all([readBatchStatus(client, batch), client.getBlock()]);
+  const valueS =
+    status.status.pendingShares === 0n
+      ? 0n
+      : await client.readContract({ address: batch, abi: batchAbi, functionName: "convertToAssets", args: [status.status.pendingShares] }).catch(() => undefined);
+  const view: BatchView = { batch: status, now: block.timestamp, ...(valueS === undefined ? {} : { valueS }) };
+  if (account === undefined) return view;
+  const [position, isKeeper, usdt, shares] = await Promise.all([
+    readBatchPosition(client, batch, account),
+    client.readContract({ address: vault, abi: hasRoleAbi, functionName: "hasRole", args: [keccak256(toHex("KEEPER_ROLE")), account] }).catch(() => false),
+    client.readContract({ address: status.asset, abi: erc20Abi, functionName: "balanceOf", args: [account] }),
+    client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [account] }),
+  ]);
+  return { ...view, mine: { position, isKeeper, usdt, shares } };
+}
+
+export interface OwedToken {
+  token: Address;
+  symbol: string;
+  decimals: number;
+  /** {tok units} set aside for the account by an in-kind redemption whose transfer failed (the vault's `claimable`). */
+  amount: bigint;
+}
+
+/** What the vault set aside for `account` in each in-kind token (constituents, then USDT), zero rows included. */
+export async function readDeferred(client: AnyPublicClient, status: Pick<VaultStatus, "vault" | "asset" | "constituents">, account: Address): Promise<OwedToken[]> {
+  const tokens = [...status.constituents.map((c) => ({ token: c.token, symbol: c.symbol, decimals: c.decimals })), { token: status.asset, symbol: "USDT", decimals: 6 }];
+  const amounts = await readClaimable(client, status.vault, account, tokens.map((t) => t.token));
+  return tokens.map((t, i) => ({ ...t, amount: amounts[i]?.amount ?? 0n }));
 }
