@@ -47,13 +47,13 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @notice Sets fees, slippage, minimum deposit; queues feeds, routes and increases behind the composition delay.
-    bytes32 public constant MANAGER_ROLE = keccak256("MANAGER_ROLE");
+    bytes32 public constant MANAGER_ROLE = ConstantsLib.MANAGER_ROLE;
 
     /// @notice Runs rebalances.
-    bytes32 public constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
+    bytes32 public constant KEEPER_ROLE = ConstantsLib.KEEPER_ROLE;
 
     /// @notice Pauses USDT deposits, in-kind deposits and USDT redeems. Never `redeemInKind`.
-    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    bytes32 public constant GUARDIAN_ROLE = ConstantsLib.GUARDIAN_ROLE;
 
     /// @dev ERC-4626 decimals offset: 18 − USDT decimals, so shares have 18 decimals.
     uint8 internal immutable _DECIMALS_OFFSET;

@@ -12,6 +12,7 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IIndexVault, VaultConfig} from "./interfaces/IIndexVault.sol";
+import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {IIndexVaultBatch, BatchPolicy, EpochStatus, EpochResult} from "./interfaces/IIndexVaultBatch.sol";
 
 /// @title IndexVaultBatch
@@ -32,29 +33,10 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
     using Math for uint256;
 
     /// @notice The vault role that settles at any time (the vault's rebalancing keeper, or an Automation forwarder).
-    bytes32 public constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
+    bytes32 public constant KEEPER_ROLE = ConstantsLib.KEEPER_ROLE;
 
     /// @notice The vault role that sets the keeper policy.
-    bytes32 public constant MANAGER_ROLE = keccak256("MANAGER_ROLE");
-
-    /// @notice {bps} 100 %.
-    uint256 internal constant BPS = 10_000;
-
-    /// @notice The vault's pause flags the two directions need (`ConstantsLib.PAUSE_DEPOSIT`, `PAUSE_REDEEM`).
-    uint8 internal constant PAUSE_DEPOSIT = 1;
-    uint8 internal constant PAUSE_REDEEM = 4;
-
-    /// @notice {s} Longest maxWait and gracePeriod: a week each, so a stalled keeper can trap requests at most two
-    ///         weeks before anyone may settle (and cancellation is always open).
-    uint256 internal constant MAX_WAIT = 7 days;
-
-    /// @notice {s} Shortest gracePeriod: an hour gives the keeper time to react before anyone may settle.
-    uint256 internal constant MIN_GRACE = 1 hours;
-
-    /// @notice Default policy: {s} maxWait and gracePeriod of a day; minSettleValue 10,000 USDT (in whole USDT).
-    uint32 internal constant DEFAULT_MAX_WAIT = 1 days;
-    uint32 internal constant DEFAULT_GRACE = 1 days;
-    uint96 internal constant DEFAULT_MIN_SETTLE_USDT = 10_000;
+    bytes32 public constant MANAGER_ROLE = ConstantsLib.MANAGER_ROLE;
 
     /// @dev Per controller, one slot. `epoch` stays non-zero once set.
     struct Account {
@@ -138,10 +120,10 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
             minRequestShares: uint96(Math.min(minDeposit * 10 ** decimals, type(uint96).max))
         });
         _timing = Timing({
-            maxWait: DEFAULT_MAX_WAIT,
-            gracePeriod: DEFAULT_GRACE,
+            maxWait: ConstantsLib.BATCH_DEFAULT_MAX_WAIT,
+            gracePeriod: ConstantsLib.BATCH_DEFAULT_GRACE,
             // forge-lint: disable-next-line(unsafe-typecast)
-            minSettleValue: uint96(DEFAULT_MIN_SETTLE_USDT * 10 ** _decimalsOf(usdt))
+            minSettleValue: uint96(ConstantsLib.BATCH_DEFAULT_MIN_SETTLE_USDT * 10 ** _decimalsOf(usdt))
         });
         IERC20(usdt).forceApprove(vault_, type(uint256).max);
         emit BatchInitialized(vault_, usdt);
@@ -339,8 +321,8 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
     function setPolicy(BatchPolicy calldata p) external nonReentrant {
         if (!IAccessControl(vault()).hasRole(MANAGER_ROLE, msg.sender)) revert IndexVaultBatch__NotManager(msg.sender);
         if (
-            p.maxWait == 0 || p.maxWait > MAX_WAIT || p.gracePeriod < MIN_GRACE || p.gracePeriod > MAX_WAIT
-                || p.minRequestAssets == 0 || p.minRequestShares == 0
+            p.maxWait == 0 || p.maxWait > ConstantsLib.BATCH_MAX_WAIT || p.gracePeriod < ConstantsLib.BATCH_MIN_GRACE
+                || p.gracePeriod > ConstantsLib.BATCH_MAX_WAIT || p.minRequestAssets == 0 || p.minRequestShares == 0
         ) revert IndexVaultBatch__InvalidPolicy();
         _timing = Timing(p.maxWait, p.gracePeriod, p.minSettleValue);
         _state.minRequestAssets = p.minRequestAssets;
@@ -733,10 +715,10 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
         uint256 fb = cfg.burnFeeBps; // {bps}
         uint256 threshold = Math.max(cfg.minDeposit, 1); // {USDT units} smallest net flow worth a vault call
         uint256 valueS = IIndexVault(vault()).convertToAssets(s); // {USDT units} NAV of the redeem shares, rounded down
-        uint256 costS = (valueS * BPS).ceilDiv(BPS - fm); // {USDT units} what depositors pay for them, mint fee in
+        uint256 costS = (valueS * ConstantsLib.BPS).ceilDiv(ConstantsLib.BPS - fm); // {USDT units} what depositors pay for them, mint fee in
         if (d >= costS && d - costS >= threshold) {
             // Net deposit: all S crossed at NAV, the rest deposited.
-            uint256 burnFee = valueS.mulDiv(fb, BPS, Math.Rounding.Ceil);
+            uint256 burnFee = valueS.mulDiv(fb, ConstantsLib.BPS, Math.Rounding.Ceil);
             n.netAssets = d - costS;
             n.sharesOut = s;
             n.assetsOut = valueS - burnFee;
@@ -744,12 +726,12 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
             n.fees = costS - valueS + burnFee;
             return n;
         }
-        uint256 mintFee = d.mulDiv(fm, BPS, Math.Rounding.Ceil);
+        uint256 mintFee = d.mulDiv(fm, ConstantsLib.BPS, Math.Rounding.Ceil);
         uint256 crossValue = d - mintFee; // {USDT units} value the depositors buy at NAV
         if (d < costS && valueS - crossValue >= threshold) {
             // Net redeem: the depositors buy s × crossValue / valueS shares at NAV, the rest is redeemed.
             uint256 crossed = s.mulDiv(crossValue, valueS);
-            uint256 burnFee = crossValue.mulDiv(fb, BPS, Math.Rounding.Ceil);
+            uint256 burnFee = crossValue.mulDiv(fb, ConstantsLib.BPS, Math.Rounding.Ceil);
             n.netShares = s - crossed;
             n.sharesOut = crossed;
             n.assetsOut = crossValue - burnFee;
@@ -758,7 +740,7 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
             return n;
         }
         // Balanced: the net flow is below a vault call's minimum; nothing touches the vault.
-        uint256 burnFee2 = crossValue.mulDiv(fb, BPS, Math.Rounding.Ceil);
+        uint256 burnFee2 = crossValue.mulDiv(fb, ConstantsLib.BPS, Math.Rounding.Ceil);
         n.sharesOut = s;
         n.assetsOut = crossValue - burnFee2;
         n.crossValue = Math.min(crossValue, valueS);
@@ -770,8 +752,12 @@ contract IndexVaultBatch is IIndexVaultBatch, ReentrancyGuardTransient, Initiali
     ///      vault call) reverts with the vault's `IOracleErrors` error, which names the feed.
     function _checkVault(bool deposits, bool redeems) internal view returns (VaultConfig memory cfg) {
         cfg = IIndexVault(vault()).config();
-        if (deposits && cfg.pauseFlags & PAUSE_DEPOSIT != 0) revert IndexVaultBatch__VaultPaused(PAUSE_DEPOSIT);
-        if (redeems && cfg.pauseFlags & PAUSE_REDEEM != 0) revert IndexVaultBatch__VaultPaused(PAUSE_REDEEM);
+        if (deposits && cfg.pauseFlags & ConstantsLib.PAUSE_DEPOSIT != 0) {
+            revert IndexVaultBatch__VaultPaused(ConstantsLib.PAUSE_DEPOSIT);
+        }
+        if (redeems && cfg.pauseFlags & ConstantsLib.PAUSE_REDEEM != 0) {
+            revert IndexVaultBatch__VaultPaused(ConstantsLib.PAUSE_REDEEM);
+        }
         if (cfg.rebalancing) revert IndexVaultBatch__VaultRebalancing();
     }
 

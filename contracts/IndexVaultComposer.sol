@@ -27,7 +27,7 @@ contract IndexVaultComposer is IndexVaultModule, IIndexVaultComposer, Reentrancy
 
     /// @inheritdoc IIndexVaultComposer
     function proposeTargets(uint16[] calldata targetsBps) external onlyDelegateCall nonReentrant {
-        _checkRole(MANAGER_ROLE);
+        _checkRole(ConstantsLib.MANAGER_ROLE);
         _checkTargets(targetsBps, _s().constituents.length, false);
         uint256 eta = _storeProposal(targetsBps, address(0)).eta;
         emit CompositionProposed(eta, targetsBps, address(0));
@@ -39,7 +39,7 @@ contract IndexVaultComposer is IndexVaultModule, IIndexVaultComposer, Reentrancy
         onlyDelegateCall
         nonReentrant
     {
-        _checkRole(MANAGER_ROLE);
+        _checkRole(ConstantsLib.MANAGER_ROLE);
         uint256 n = _s().constituents.length;
         if (n + 1 > ConstantsLib.MAX_CONSTITUENTS) revert IIndexVault.IndexVault__InvalidConstituentCount(n + 1);
         _checkTargets(targetsBps, n + 1, true);
@@ -86,7 +86,7 @@ contract IndexVaultComposer is IndexVaultModule, IIndexVaultComposer, Reentrancy
 
     /// @inheritdoc IIndexVaultComposer
     function executeConfigChange(bytes calldata data) external onlyDelegateCall {
-        if (!_hasRole(KEEPER_ROLE, msg.sender)) _checkRole(MANAGER_ROLE);
+        if (!_hasRole(ConstantsLib.KEEPER_ROLE, msg.sender)) _checkRole(ConstantsLib.MANAGER_ROLE);
         // A management-fee increase accrues at the old rate first (the vault's own entry point takes the lock).
         if (bytes4(data) == IIndexVault.setManagementFee.selector) IIndexVault(address(this)).accrueManagementFee();
         _executeConfigChange(data);
@@ -247,7 +247,7 @@ contract IndexVaultComposer is IndexVaultModule, IIndexVaultComposer, Reentrancy
 
     /// @dev Reverts unless the caller is the admin or the manager.
     function _checkAdminOrManager() internal view {
-        if (!_hasRole(ADMIN_ROLE, msg.sender)) _checkRole(MANAGER_ROLE);
+        if (!_hasRole(ConstantsLib.ADMIN_ROLE, msg.sender)) _checkRole(ConstantsLib.MANAGER_ROLE);
     }
 
     /// @dev The current index of `token` in the list.

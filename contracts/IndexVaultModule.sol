@@ -7,6 +7,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IndexVaultBase} from "./IndexVaultBase.sol";
 import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
 import {IIndexVaultRebalancer, RebalanceConfig} from "./interfaces/IIndexVaultRebalancer.sol";
+import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
 
 /// @title IndexVaultModule
@@ -14,12 +15,8 @@ import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
 ///         delegate-only guard, role checks against the vault, the rebalancing parameters in force, the rebalance
 ///         storage namespace.
 /// @dev Roles are read from the vault with `hasRole` (AccessControl's storage stays the vault's private layout); the
-///      role constants equal `IndexVault`'s (checked by a test).
+///      role constants are `ConstantsLib`'s, as are `IndexVault`'s.
 abstract contract IndexVaultModule is IndexVaultBase {
-    bytes32 internal constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
-    bytes32 internal constant MANAGER_ROLE = keccak256("MANAGER_ROLE");
-    bytes32 internal constant ADMIN_ROLE = 0x00;
-
     /// @dev The configurator of the vaults using this module (constituent feeds and routes are written through it).
     address internal immutable _CONFIGURATOR;
 
@@ -45,15 +42,15 @@ abstract contract IndexVaultModule is IndexVaultBase {
         // forge-lint: disable-next-line(unsafe-typecast)
         uint64 unit = uint64(10 ** _USDT_DECIMALS); // {USDT units} one USDT
         return RebalanceConfig({
-            thresholdBps: 200,
-            maxLossBps: 50,
-            cooldown: 1 hours,
-            gracePeriod: 1 days,
-            timeout: 1 days,
-            compositionDelay: RebalanceStorageLib.DEFAULT_COMPOSITION_DELAY,
+            thresholdBps: ConstantsLib.DEFAULT_THRESHOLD_BPS,
+            maxLossBps: ConstantsLib.DEFAULT_MAX_LOSS_BPS,
+            cooldown: ConstantsLib.DEFAULT_COOLDOWN,
+            gracePeriod: ConstantsLib.DEFAULT_GRACE_PERIOD,
+            timeout: ConstantsLib.DEFAULT_TIMEOUT,
+            compositionDelay: ConstantsLib.DEFAULT_COMPOSITION_DELAY,
             maxTradeValue: 0,
-            minTradeValue: 10 * unit,
-            bounty: 5 * unit
+            minTradeValue: ConstantsLib.DEFAULT_MIN_TRADE_USDT * unit,
+            bounty: ConstantsLib.DEFAULT_BOUNTY_USDT * unit
         });
     }
 

@@ -44,42 +44,41 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
     // Bounds (every manager-set parameter is validated against these)
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// @notice {bps} Lowest drift threshold: below 0.1 % rebalances would chase Chainlink's own deviation noise.
-    uint256 public constant MIN_THRESHOLD_BPS = 10;
+    /// @notice See `ConstantsLib.MIN_THRESHOLD_BPS`.
+    uint256 public constant MIN_THRESHOLD_BPS = ConstantsLib.MIN_THRESHOLD_BPS;
 
-    /// @notice {bps} Highest drift threshold: 50 % drift is no longer an index.
-    uint256 public constant MAX_THRESHOLD_BPS = 5000;
+    /// @notice See `ConstantsLib.MAX_THRESHOLD_BPS`.
+    uint256 public constant MAX_THRESHOLD_BPS = ConstantsLib.MAX_THRESHOLD_BPS;
 
-    /// @notice {bps of NAV} Highest value-lost bound of one step: the swap slippage cap (5 %) applied to all of NAV.
-    uint256 public constant MAX_LOSS_BPS = 500;
+    /// @notice See `ConstantsLib.MAX_LOSS_BPS`.
+    uint256 public constant MAX_LOSS_BPS = ConstantsLib.MAX_LOSS_BPS;
 
-    /// @notice {s} Longest cooldown: a week without rebalancing is the most an index may wait.
-    uint256 public constant MAX_COOLDOWN = 7 days;
+    /// @notice See `ConstantsLib.MAX_COOLDOWN`.
+    uint256 public constant MAX_COOLDOWN = ConstantsLib.MAX_COOLDOWN;
 
-    /// @notice {s} Shortest grace period before anyone may rebalance: the keeper gets at least an hour.
-    uint256 public constant MIN_GRACE_PERIOD = 1 hours;
+    /// @notice See `ConstantsLib.MIN_GRACE_PERIOD`.
+    uint256 public constant MIN_GRACE_PERIOD = ConstantsLib.MIN_GRACE_PERIOD;
 
-    /// @notice {s} Longest grace period: a dead keeper may leave the index drifting a month at most.
-    uint256 public constant MAX_GRACE_PERIOD = 30 days;
+    /// @notice See `ConstantsLib.MAX_GRACE_PERIOD`.
+    uint256 public constant MAX_GRACE_PERIOD = ConstantsLib.MAX_GRACE_PERIOD;
 
-    /// @notice {s} Shortest multi-step timeout: a few blocks of steps.
-    uint256 public constant MIN_TIMEOUT = 10 minutes;
+    /// @notice See `ConstantsLib.MIN_TIMEOUT`.
+    uint256 public constant MIN_TIMEOUT = ConstantsLib.MIN_TIMEOUT;
 
-    /// @notice {s} Longest multi-step timeout: USDT deposit/redeem never wait more than a week.
-    uint256 public constant MAX_TIMEOUT = 7 days;
+    /// @notice See `ConstantsLib.MAX_TIMEOUT`.
+    uint256 public constant MAX_TIMEOUT = ConstantsLib.MAX_TIMEOUT;
 
-    /// @notice {s} Shortest composition delay: holders get a day to exit before the basket changes.
-    uint256 public constant MIN_COMPOSITION_DELAY = 1 days;
+    /// @notice See `ConstantsLib.MIN_COMPOSITION_DELAY`.
+    uint256 public constant MIN_COMPOSITION_DELAY = ConstantsLib.MIN_COMPOSITION_DELAY;
 
-    /// @notice {s} Longest composition delay.
-    uint256 public constant MAX_COMPOSITION_DELAY = 30 days;
+    /// @notice See `ConstantsLib.MAX_COMPOSITION_DELAY`.
+    uint256 public constant MAX_COMPOSITION_DELAY = ConstantsLib.MAX_COMPOSITION_DELAY;
 
-    /// @notice {whole USDT} Largest bounty per permissionless step: covers gas, not a prize worth racing for.
-    uint256 public constant MAX_BOUNTY_USDT = 100;
+    /// @notice See `ConstantsLib.MAX_BOUNTY_USDT`.
+    uint256 public constant MAX_BOUNTY_USDT = ConstantsLib.MAX_BOUNTY_USDT;
 
-    /// @notice {whole USDT} Largest `minTradeValue`: a trade of $10,000 is not dust for any vault, and a constituent
-    ///         being removed is sold whole once its remainder is under `minTradeValue` (so that one sale stays bounded).
-    uint256 public constant MAX_MIN_TRADE_USDT = 10_000;
+    /// @notice See `ConstantsLib.MAX_MIN_TRADE_USDT`.
+    uint256 public constant MAX_MIN_TRADE_USDT = ConstantsLib.MAX_MIN_TRADE_USDT;
 
     /// @dev Composition logic, reached by DELEGATECALL from this module's `fallback` (see `IIndexVaultComposer`).
     address internal immutable _COMPOSER;
@@ -262,7 +261,7 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
 
     /// @inheritdoc IIndexVaultRebalancer
     function setRebalanceConfig(RebalanceConfig calldata c) external onlyDelegateCall nonReentrant {
-        _checkRole(MANAGER_ROLE);
+        _checkRole(ConstantsLib.MANAGER_ROLE);
         uint256 maxBounty = MAX_BOUNTY_USDT * 10 ** _USDT_DECIMALS; // {USDT units}
         _checkBound("thresholdBps", c.thresholdBps, MIN_THRESHOLD_BPS, MAX_THRESHOLD_BPS);
         _checkBound("maxLossBps", c.maxLossBps, 1, MAX_LOSS_BPS);
@@ -286,7 +285,7 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
     /// @dev Trigger checks, plan, sells, buys, post-conditions, state, bounty, receipt; under the vault's lock.
     function _rebalanceLocked() internal nonReentrant returns (bool complete) {
         RebalanceConfig memory cfg = _config();
-        bool keeper = _hasRole(KEEPER_ROLE, msg.sender);
+        bool keeper = _hasRole(ConstantsLib.KEEPER_ROLE, msg.sender);
         Step memory st;
         (st.s, st.values, st.targets) = _load();
         st.minTrade = cfg.minTradeValue;

@@ -76,4 +76,102 @@ library ConstantsLib {
 
     /// @notice Every pause flag at once.
     uint8 internal constant PAUSE_ALL = PAUSE_DEPOSIT | PAUSE_DEPOSIT_IN_KIND | PAUSE_REDEEM;
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // Roles (AccessControl on the vault; the modules and the batch check the vault's roles)
+    // -----------------------------------------------------------------------------------------------------------------
+
+    /// @notice Administers roles (AccessControl's DEFAULT_ADMIN_ROLE).
+    bytes32 internal constant ADMIN_ROLE = 0x00;
+
+    /// @notice Sets fees, slippage, minimum deposit; queues feeds, routes and increases behind the composition delay.
+    bytes32 internal constant MANAGER_ROLE = keccak256("MANAGER_ROLE");
+
+    /// @notice Runs rebalances and settles batches at any time.
+    bytes32 internal constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
+
+    /// @notice Pauses USDT deposits, in-kind deposits and USDT redeems. Never `redeemInKind`.
+    bytes32 internal constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // Rebalancing: bounds (every manager-set `RebalanceConfig` is validated against these) and defaults (in force
+    // until the manager sets a configuration)
+    // -----------------------------------------------------------------------------------------------------------------
+
+    /// @notice {bps} Lowest drift threshold: below 0.1 % rebalances would chase Chainlink's own deviation noise.
+    uint256 internal constant MIN_THRESHOLD_BPS = 10;
+
+    /// @notice {bps} Highest drift threshold: 50 % drift is no longer an index.
+    uint256 internal constant MAX_THRESHOLD_BPS = 5000;
+
+    /// @notice {bps of NAV} Highest value-lost bound of one step: the swap slippage cap (5 %) applied to all of NAV.
+    uint256 internal constant MAX_LOSS_BPS = 500;
+
+    /// @notice {s} Longest cooldown: a week without rebalancing is the most an index may wait.
+    uint256 internal constant MAX_COOLDOWN = 7 days;
+
+    /// @notice {s} Shortest grace period before anyone may rebalance: the keeper gets at least an hour.
+    uint256 internal constant MIN_GRACE_PERIOD = 1 hours;
+
+    /// @notice {s} Longest grace period: a dead keeper may leave the index drifting a month at most.
+    uint256 internal constant MAX_GRACE_PERIOD = 30 days;
+
+    /// @notice {s} Shortest multi-step timeout: a few blocks of steps.
+    uint256 internal constant MIN_TIMEOUT = 10 minutes;
+
+    /// @notice {s} Longest multi-step timeout: USDT deposit/redeem never wait more than a week.
+    uint256 internal constant MAX_TIMEOUT = 7 days;
+
+    /// @notice {s} Shortest composition delay: holders get a day to exit before the basket changes.
+    uint256 internal constant MIN_COMPOSITION_DELAY = 1 days;
+
+    /// @notice {s} Longest composition delay.
+    uint256 internal constant MAX_COMPOSITION_DELAY = 30 days;
+
+    /// @notice {whole USDT} Largest bounty per permissionless step: covers gas, not a prize worth racing for.
+    uint256 internal constant MAX_BOUNTY_USDT = 100;
+
+    /// @notice {whole USDT} Largest `minTradeValue`: a trade of $10,000 is not dust for any vault, and a constituent
+    ///         being removed is sold whole once its remainder is under `minTradeValue` (so that one sale stays bounded).
+    uint256 internal constant MAX_MIN_TRADE_USDT = 10_000;
+
+    /// @notice {bps} Default drift threshold: 2 %.
+    uint16 internal constant DEFAULT_THRESHOLD_BPS = 200;
+
+    /// @notice {bps of NAV} Default value-lost bound of one step: 0.5 %.
+    uint16 internal constant DEFAULT_MAX_LOSS_BPS = 50;
+
+    /// @notice {s} Default cooldown between rebalances.
+    uint32 internal constant DEFAULT_COOLDOWN = 1 hours;
+
+    /// @notice {s} Default grace period before anyone may rebalance.
+    uint32 internal constant DEFAULT_GRACE_PERIOD = 1 days;
+
+    /// @notice {s} Default multi-step timeout.
+    uint32 internal constant DEFAULT_TIMEOUT = 1 days;
+
+    /// @notice {s} Default composition (and value-moving configuration) delay.
+    uint32 internal constant DEFAULT_COMPOSITION_DELAY = 2 days;
+
+    /// @notice {whole USDT} Default smallest trade a rebalance makes.
+    uint64 internal constant DEFAULT_MIN_TRADE_USDT = 10;
+
+    /// @notice {whole USDT} Default bounty per permissionless step.
+    uint64 internal constant DEFAULT_BOUNTY_USDT = 5;
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // Batch (`IndexVaultBatch`): keeper policy bounds and defaults
+    // -----------------------------------------------------------------------------------------------------------------
+
+    /// @notice {s} Longest maxWait and gracePeriod: a week each, so a stalled keeper can trap requests at most two
+    ///         weeks before anyone may settle (and cancellation is always open).
+    uint256 internal constant BATCH_MAX_WAIT = 7 days;
+
+    /// @notice {s} Shortest batch gracePeriod: an hour gives the keeper time to react before anyone may settle.
+    uint256 internal constant BATCH_MIN_GRACE = 1 hours;
+
+    /// @notice Default batch policy: {s} maxWait and gracePeriod of a day; minSettleValue 10,000 USDT (whole USDT).
+    uint32 internal constant BATCH_DEFAULT_MAX_WAIT = 1 days;
+    uint32 internal constant BATCH_DEFAULT_GRACE = 1 days;
+    uint96 internal constant BATCH_DEFAULT_MIN_SETTLE_USDT = 10_000;
 }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {RebalanceConfig} from "../interfaces/IIndexVaultRebalancer.sol";
+import {ConstantsLib} from "./ConstantsLib.sol";
 
 /// @title RebalanceStorageLib
 /// @notice Rebalancing and composition state of an index vault, in its own ERC-7201 namespace (written only by the
@@ -51,13 +52,10 @@ library RebalanceStorageLib {
     /// @dev keccak256(abi.encode(uint256(keccak256("index-vault.storage.rebalance")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 internal constant LOCATION = 0x20215ef9fddbaa76ba8f1538358658ea187b54b508ac74ecc3ad83f769d13e00;
 
-    /// @notice {s} Composition (and value-moving configuration) delay until the manager sets a `RebalanceConfig`.
-    uint32 internal constant DEFAULT_COMPOSITION_DELAY = 2 days;
-
     /// @notice {s} The delay in force for a composition or value-moving configuration change.
     function compositionDelay() internal view returns (uint256) {
         Layout storage $ = layout();
-        return $.state.configured ? $.config.compositionDelay : DEFAULT_COMPOSITION_DELAY;
+        return $.state.configured ? $.config.compositionDelay : ConstantsLib.DEFAULT_COMPOSITION_DELAY;
     }
 
     /// @dev Transient flag: while set, the configurator APPLIES value-moving setters instead of queueing them. Set

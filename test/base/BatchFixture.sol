@@ -25,7 +25,9 @@ abstract contract BatchFixture is VaultFixture {
         super.setUp();
         batchImplementation = IndexVaultBatch(_deployBuilt("IndexVaultBatch.sol", "IndexVaultBatch", ""));
         batchFactory = IndexBatchFactory(
-            _deployBuilt("IndexBatchFactory.sol", "IndexBatchFactory", abi.encode(address(batchImplementation), address(factory)))
+            _deployBuilt(
+                "IndexBatchFactory.sol", "IndexBatchFactory", abi.encode(address(batchImplementation), address(factory))
+            )
         );
         vm.label(address(batchImplementation), "IndexVaultBatch implementation");
         vm.label(address(batchFactory), "IndexBatchFactory");

@@ -228,7 +228,9 @@ abstract contract LocalMarket is AuditedBuild {
     /// @notice A MockAggregator with 8 decimals answering `priceUsd8`, from the audited build (see `_deployBuilt`).
     function _deployFeed(string memory description, uint256 priceUsd8) internal returns (MockAggregator) {
         return MockAggregator(
-            _deployBuilt("MockAggregator.sol", "MockAggregator", abi.encode(uint8(8), description, SafeCast.toInt256(priceUsd8)))
+            _deployBuilt(
+                "MockAggregator.sol", "MockAggregator", abi.encode(uint8(8), description, SafeCast.toInt256(priceUsd8))
+            )
         );
     }
 

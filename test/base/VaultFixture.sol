@@ -100,10 +100,13 @@ abstract contract VaultFixture is BaseTest {
     function setUp() public virtual override {
         super.setUp();
         configurator = IndexVaultConfigurator(
-            _deployBuilt("IndexVaultConfigurator.sol", "IndexVaultConfigurator", abi.encode(address(usdt), uniswapFactory))
+            _deployBuilt(
+                "IndexVaultConfigurator.sol", "IndexVaultConfigurator", abi.encode(address(usdt), uniswapFactory)
+            )
         );
-        rebalancer =
-            IndexVaultRebalancer(_deployBuilt("IndexVaultRebalancer.sol", "IndexVaultRebalancer", abi.encode(configurator)));
+        rebalancer = IndexVaultRebalancer(
+            _deployBuilt("IndexVaultRebalancer.sol", "IndexVaultRebalancer", abi.encode(configurator))
+        );
         implementation =
             IndexVault(_deployBuilt("IndexVault.sol", "IndexVault", abi.encode(configurator, address(rebalancer))));
         factory = _deployFactory(address(implementation));

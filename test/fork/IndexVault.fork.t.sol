@@ -66,8 +66,9 @@ contract IndexVaultForkTest is Test, AuditedBuild {
             _readToken(i);
         }
 
-        address configurator =
-            _deployBuilt("IndexVaultConfigurator.sol", "IndexVaultConfigurator", abi.encode(address(usdt), uniswapFactory));
+        address configurator = _deployBuilt(
+            "IndexVaultConfigurator.sol", "IndexVaultConfigurator", abi.encode(address(usdt), uniswapFactory)
+        );
         address rebalancer = _deployBuilt("IndexVaultRebalancer.sol", "IndexVaultRebalancer", abi.encode(configurator));
         address implementation = _deployBuilt("IndexVault.sol", "IndexVault", abi.encode(configurator, rebalancer));
         factory = IndexFactory(_deployBuilt("IndexFactory.sol", "IndexFactory", abi.encode(implementation)));

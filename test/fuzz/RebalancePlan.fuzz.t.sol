@@ -179,7 +179,10 @@ contract RebalancePlanFuzzTest is BasketFuzzBase {
         }
 
         _assertEndState(
-            values, targets, idle, Run({nav: nav, dust: dust, sold: sold, totalExcess0: totalExcess0, sumNum0: sumNum0, idle0: idle0})
+            values,
+            targets,
+            idle,
+            Run({nav: nav, dust: dust, sold: sold, totalExcess0: totalExcess0, sumNum0: sumNum0, idle0: idle0})
         );
     }
 

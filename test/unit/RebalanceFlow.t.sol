@@ -64,7 +64,9 @@ contract RebalanceFlowTest is RebalanceBase {
 
         // A harness outside .t.sol files, so `npm run build` compiles it with the audited settings (see _deployBuilt).
         IndexFactory targetFactory = _deployFactory(
-            _deployBuilt("TargetSplitIndexVault.sol", "TargetSplitIndexVault", abi.encode(configurator, address(rebalancer)))
+            _deployBuilt(
+                "TargetSplitIndexVault.sol", "TargetSplitIndexVault", abi.encode(configurator, address(rebalancer))
+            )
         );
         factory = targetFactory;
         _setUpVault(5);
