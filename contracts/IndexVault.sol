@@ -22,6 +22,7 @@ import {
 import {IndexVaultBase} from "./IndexVaultBase.sol";
 import {ConstituentTableLib} from "./libraries/ConstituentTableLib.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
+import {DelegateCallLib} from "./libraries/DelegateCallLib.sol";
 import {FeeLib} from "./libraries/FeeLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
 import {SwapFloorLib} from "./libraries/SwapFloorLib.sol";
@@ -848,15 +849,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
     /// @notice Every selector the vault does not implement runs in the rebalancer module (DELEGATECALL, same
     ///         storage), which checks its own roles: see `IIndexVaultRebalancer`. Rejects ETH.
     fallback() external {
-        address rebalancer = _REBALANCER;
-        // Not "memory-safe": it overwrites memory from 0, which is fine because it never returns to Solidity code.
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), rebalancer, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) { revert(0, returndatasize()) }
-            return(0, returndatasize())
-        }
+        DelegateCallLib.forward(_REBALANCER);
     }
 
     /// @dev Runs this call's calldata in the configurator (same function signature) against this vault's storage,

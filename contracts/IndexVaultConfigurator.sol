@@ -7,6 +7,7 @@ import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol"
 import {AdmissionLib} from "./libraries/AdmissionLib.sol";
 import {ConstituentTableLib} from "./libraries/ConstituentTableLib.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
+import {DelegateCallOnly} from "./libraries/DelegateCallLib.sol";
 import {FeeLib} from "./libraries/FeeLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
 import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
@@ -18,15 +19,12 @@ import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
 /// @notice Validation and storage of an index vault's configuration: fees, slippage, minimum deposit, feeds, routes
 ///         and the initial basket. Runs only inside an `IndexVault` (DELEGATECALL), after the vault's role check.
 /// @dev See `IIndexVaultConfigurator`. Holds no state; its immutables are shared with the vault implementation.
-contract IndexVaultConfigurator is IIndexVaultConfigurator {
+contract IndexVaultConfigurator is IIndexVaultConfigurator, DelegateCallOnly {
     /// @inheritdoc IIndexVaultConfigurator
     address public immutable usdt;
 
     /// @inheritdoc IIndexVaultConfigurator
     address public immutable uniswapFactory;
-
-    /// @dev This contract's own address, to refuse direct calls.
-    address private immutable _SELF;
 
     /// @param usdt_ The asset of the vaults using this configurator.
     /// @param uniswapFactory_ The Uniswap V3 factory that routes are validated against.
@@ -34,12 +32,11 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator {
         if (usdt_ == address(0) || uniswapFactory_ == address(0)) revert IIndexVault.IndexVault__ZeroAddress();
         usdt = usdt_;
         uniswapFactory = uniswapFactory_;
-        _SELF = address(this);
     }
 
     /// @dev Only through DELEGATECALL: direct calls would write this contract's own (meaningless) storage.
     modifier onlyDelegateCall() {
-        if (address(this) == _SELF) revert IndexVaultConfigurator__DelegateCallOnly();
+        if (_isDirectCall()) revert IndexVaultConfigurator__DelegateCallOnly();
         _;
     }
 

@@ -8,6 +8,7 @@ import {IndexVaultBase} from "./IndexVaultBase.sol";
 import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
 import {IIndexVaultRebalancer, RebalanceConfig} from "./interfaces/IIndexVaultRebalancer.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
+import {DelegateCallLib, DelegateCallOnly} from "./libraries/DelegateCallLib.sol";
 import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
 
 /// @title IndexVaultModule
@@ -16,17 +17,13 @@ import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
 ///         storage namespace.
 /// @dev Roles are read from the vault with `hasRole` (AccessControl's storage stays the vault's private layout); the
 ///      role constants are `ConstantsLib`'s, as are `IndexVault`'s.
-abstract contract IndexVaultModule is IndexVaultBase {
+abstract contract IndexVaultModule is IndexVaultBase, DelegateCallOnly {
     /// @dev The configurator of the vaults using this module (constituent feeds and routes are written through it).
     address internal immutable _CONFIGURATOR;
-
-    /// @dev This contract's own address, to refuse direct calls.
-    address private immutable _SELF;
 
     /// @param configurator The vaults' configurator (it fixes USDT).
     constructor(address configurator) IndexVaultBase(IERC20(IIndexVaultConfigurator(configurator).usdt())) {
         _CONFIGURATOR = configurator;
-        _SELF = address(this);
     }
 
     /// @dev Only through DELEGATECALL: direct calls would read and write this contract's own (meaningless) storage.
@@ -65,17 +62,12 @@ abstract contract IndexVaultModule is IndexVaultBase {
     }
 
     function _onlyDelegateCall() internal view {
-        if (address(this) == _SELF) revert IIndexVaultRebalancer.IndexVaultRebalancer__DelegateCallOnly();
+        if (_isDirectCall()) revert IIndexVaultRebalancer.IndexVaultRebalancer__DelegateCallOnly();
     }
 
     /// @dev Runs `data` in another module (configurator, composer) against the vault's storage, bubbling its revert.
     function _delegateTo(address target, bytes memory data) internal {
-        (bool ok, bytes memory result) = target.delegatecall(data);
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(result, 0x20), mload(result))
-            }
-        }
+        DelegateCallLib.run(target, data);
     }
 
     function _r() internal pure returns (RebalanceStorageLib.Layout storage) {

@@ -22,6 +22,7 @@ import {
 } from "./interfaces/IIndexVaultRebalancer.sol";
 import {ConstituentTableLib} from "./libraries/ConstituentTableLib.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
+import {DelegateCallLib} from "./libraries/DelegateCallLib.sol";
 import {DriftLib} from "./libraries/DriftLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
 import {RebalancePlanLib} from "./libraries/RebalancePlanLib.sol";
@@ -103,15 +104,7 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
 
     /// @notice Composition functions (`IIndexVaultComposer`) run in the composer module, still in the vault's context.
     fallback() external {
-        address composer = _COMPOSER;
-        // Not "memory-safe": it overwrites memory from 0, which is fine because it never returns to Solidity code.
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), composer, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) { revert(0, returndatasize()) }
-            return(0, returndatasize())
-        }
+        DelegateCallLib.forward(_COMPOSER);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
