@@ -246,7 +246,7 @@ export function applyDeployments(raw: unknown, baseDir: string = process.cwd()):
     const batches = out.batches;
     if (batches !== null && typeof batches === "object" && (batches as { enabled?: unknown }).enabled === true) {
       const b = batches as Record<string, unknown>;
-      if (b.batchFactory === undefined) {
+      if (b.batchFactory === undefined && (!Array.isArray(b.addresses) || b.addresses.length === 0)) {
         out.batches = { ...b, batchFactory: deploymentRecord.parse(read("IndexBatchFactory.json")).address };
       }
     }
