@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -261,5 +261,29 @@ describe("batches", () => {
     expect(issuesOf(() => parseConfig({ ...base(), deployments: "/nonexistent", batches: { enabled: true } }, ENV))[0]).toMatch(
       /^deployments: cannot use \/nonexistent: ENOENT.*IndexBatchFactory\.json/,
     );
+  });
+});
+
+describe("the shipped keeper configs", () => {
+  it("test_exampleAndLocalConfigs_turnTheBatchDutyOn", () => {
+    const example = loadConfig(fileURLToPath(new URL("./config.example.json", import.meta.url)), {}, { dryRun: true });
+    expect(example.batches).toMatchObject({ batchFactory: "0x0000000000000000000000000000000000000004", maxCostBps: 50, gasPriceCapWei: 50_000_000_000n });
+    const dir = mkdtempSync(join(tmpdir(), "keeper-local-"));
+    const records = join(dir, "deployments", "localhost");
+    mkdirSync(records, { recursive: true });
+    writeFileSync(join(records, "IndexFactory.json"), JSON.stringify({ address: "0x00000000000000000000000000000000000000f1" }));
+    writeFileSync(join(records, "IndexBatchFactory.json"), JSON.stringify({ address: "0x00000000000000000000000000000000000000f5" }));
+    writeFileSync(
+      join(records, "LocalMarket.json"),
+      JSON.stringify({ address: "0x00000000000000000000000000000000000000f4", linkedData: { quoterV2: "0x00000000000000000000000000000000000000f2", constituents: [{ symbol: "WETH", feed: "0x00000000000000000000000000000000000000f3" }] } }),
+    );
+    const cwd = process.cwd();
+    process.chdir(dir); // config.local.json names its records relative to the repository root
+    try {
+      const local = loadConfig(fileURLToPath(new URL("./config.local.json", import.meta.url)), {}, { dryRun: true });
+      expect(local.batches).toMatchObject({ batchFactory: "0x00000000000000000000000000000000000000f5", maxCostBps: 50 });
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

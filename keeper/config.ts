@@ -62,6 +62,7 @@ const overrideSchema = strategySchema.partial().strict();
  */
 const batchesSchema = z
   .object({
+    $comment: z.string().optional(),
     /** Settle due epochs and push their claims. */
     enabled: z.boolean().default(false),
     /**

@@ -94,7 +94,7 @@ describe("the README's keeper command on a chain without the contracts", () => {
   it("test_exampleConfig_addressesWithoutCode_failValidation", async () => {
     const r = await run(EXAMPLE, { KEEPER_PRIVATE_KEY: KEY });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/these addresses have no code on chain 31337 at http:\/\/127\.0\.0\.1:\d+: factory 0x0+1, quoterV2 0x0+2, ethUsdFeed 0x0+3\. On the local chain: start it with `npm run chain`/);
+    expect(r.stderr).toMatch(/these addresses have no code on chain 31337 at http:\/\/127\.0\.0\.1:\d+: factory 0x0+1, quoterV2 0x0+2, ethUsdFeed 0x0+3, batchFactory 0x0+4\. On the local chain: start it with `npm run chain`/);
     expect(r.stderr).not.toMatch(/out of bounds/);
   });
 
