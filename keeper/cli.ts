@@ -2,9 +2,10 @@
  * `npm run keeper -- --config <file> [--dry-run] [--once] [--metrics-port <n>]`
  *
  * Loads and validates the config (file + environment), starts the metrics/health endpoint on
- * 127.0.0.1 when configured, builds the chain adapter and runs the loop until SIGINT/SIGTERM
- * (or one iteration with --once). Exit codes: 0 ok; 1 --once iteration had failures; 2 bad
- * usage or config; 3 could not start.
+ * 127.0.0.1 when configured, builds the chain adapter (and, with `batches.enabled`, the BatchKeeper)
+ * and runs the loop until SIGINT/SIGTERM (or one iteration with --once). Exit codes: 0 ok; 1 --once
+ * iteration had failures; 2 bad usage or config, or the node is another chain (at start or whenever
+ * it is first seen later); 3 could not start.
  */
 import { readFileSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -236,6 +237,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
       chainId: config.chainId,
       vaults: config.vaults,
       factory: config.factory,
+      batches: config.batches !== undefined,
       dryRun: config.dryRun,
       once: config.once,
       pollIntervalMs: config.pollIntervalMs,
