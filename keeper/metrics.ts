@@ -7,7 +7,18 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { REASONS } from "./strategy";
 import type { Address } from "./types";
+
+/** Every (action, reason) a vault's decision can be recorded with (QUOTES_REQUIRED is internal, never recorded). */
+export const DECISION_SERIES: readonly { readonly action: string; readonly reason: string }[] = [
+  ...Object.values(REASONS)
+    .filter((r) => r !== REASONS.QUOTES_REQUIRED)
+    .map((reason) => ({ action: reason === REASONS.CONTINUE_IN_FLIGHT || reason === REASONS.BENEFIT_EXCEEDS_COST ? "rebalance" : "none", reason })),
+  { action: "none", reason: "ALREADY_DONE" },
+  { action: "maintenance", reason: "ClearRebalancing" },
+  { action: "maintenance", reason: "ExecuteProposal" },
+];
 
 type Value = number | bigint;
 type Labels = Readonly<Record<string, string>>;
@@ -150,7 +161,8 @@ export class KeeperMetrics {
       this.registry.inc("keeper_rebalances_total", { vault }, 0);
       this.registry.inc("keeper_gas_spent_wei_total", { vault }, 0n);
       this.registry.inc("keeper_gas_used_total", { vault }, 0n);
-      for (const kind of ["rpc", "reverted", "simulation", "error"]) this.registry.inc("keeper_failures_total", { vault, kind }, 0);
+      for (const kind of ["rpc", "reverted", "simulation", "error", "race_lost"]) this.registry.inc("keeper_failures_total", { vault, kind }, 0);
+      for (const d of DECISION_SERIES) this.registry.inc("keeper_decisions_total", { vault, ...d }, 0);
       this.registry.set("keeper_rebalance_due", { vault }, 0);
       this.registry.set("keeper_rebalance_due_since_timestamp_seconds", { vault }, 0);
     }

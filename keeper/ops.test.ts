@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BatchKeeper, SETTLE_REASONS } from "./batch";
 import { silentLogger } from "./logger";
-import { KeeperMetrics } from "./metrics";
+import { DECISION_SERIES, KeeperMetrics } from "./metrics";
 import type { Address } from "./types";
 
 const RULES = join(import.meta.dirname, "..", "ops", "prometheus-alerts.yml");
@@ -117,6 +117,14 @@ describe("the gauges and counters the rules read", () => {
       expect(text).toContain(`keeper_gas_used_total{vault="${v}"} 0`);
       for (const kind of ["rpc", "reverted", "simulation", "error"]) expect(text).toContain(`keeper_failures_total{kind="${kind}",vault="${v}"} 0`);
     }
+    for (const v of [VAULT, LATER]) {
+      expect(text).toContain(`keeper_failures_total{kind="race_lost",vault="${v}"} 0`);
+      for (const d of DECISION_SERIES) {
+        const value = v === VAULT && d.reason === "BENEFIT_EXCEEDS_COST" ? 1 : 0;
+        expect(text).toContain(`keeper_decisions_total{action="${d.action}",reason="${d.reason}",vault="${v}"} ${value}`);
+      }
+    }
+    expect(DECISION_SERIES).toHaveLength(17);
     expect(m.registry.get("keeper_rebalance_due", { vault: VAULT })).toBe(1); // not reset by the second initVaults
     expect(text).toContain('keeper_failures_total{kind="rpc",vault="*"} 0');
     for (const reason of SETTLE_REASONS) expect(text).toContain(`keeper_batch_decisions_total{batch="${BATCH}",reason="${reason}"} 0`);
