@@ -95,14 +95,15 @@ describe("npm run keeper with batches enabled", () => {
     const service = run(["--config", configFile({ maxCostBps: 100 }), "--metrics-port", String(port)], stop.signal);
     let metrics = "";
     const settledLine = `keeper_batch_settlements_total{batch="${batch}",reason="WORTH_GAS"} 1`;
-    for (let i = 0; i < 600 && !metrics.includes(settledLine); i++) {
+    const claimsLine = `keeper_batch_claims_total{batch="${batch}"} 4`; // counted once the claims are mined, after the settlement
+    for (let i = 0; i < 600 && !(metrics.includes(settledLine) && metrics.includes(claimsLine)); i++) {
       await new Promise((r) => setTimeout(r, 100));
       metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()).catch(() => "");
     }
     stop.abort();
     expect(await service.exited, service.stderr.join("\n")).toBe(0);
     expect(metrics).toContain(settledLine);
-    expect(metrics).toContain(`keeper_batch_claims_total{batch="${batch}"} 4`);
+    expect(metrics).toContain(claimsLine);
     expect(metrics).toContain(`keeper_batch_settlements_total{batch="${batch}",reason="MAX_WAIT"} 0`);
     expect(metrics).toMatch(new RegExp(`keeper_batch_settlement_gas\\{batch="${batch}"\\} [1-9]\\d{5,}`));
     expect(metrics).toContain(`keeper_batch_max_wait_seconds{batch="${batch}"} ${before.policy.maxWait}`);
