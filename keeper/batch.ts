@@ -4,6 +4,11 @@
  * for any controller) for the controllers found in the epoch's DepositRequest / RedeemRequest logs. Metrics: pending
  * size and age, gross value, settlement gas. Never throws out of `tick` (a batch's failure is logged and counted).
  *
+ * Which batches: the configured `batches` plus, with a `batchFactory`, each watched vault's batch found through
+ * `IndexBatchFactory.batchOf(vault)` (a vault without one yet is asked again on the next tick). Every batch gets zero
+ * samples for its counters when first seen. A batch's decision is logged at info when its reason changes and at
+ * debug otherwise (a keeper polling every few seconds must not write a line per batch per poll).
+ *
  * Policy (`decideSettlement`, pure):
  *  - nothing pending → EMPTY;
  *  - the oldest request reached the batch's maxWait → MAX_WAIT, settle even above the gas cap (users were promised
@@ -17,6 +22,7 @@ import type { Logger } from "./logger";
 import type { Registry } from "./metrics";
 import type { Address } from "./types";
 import {
+  batchOf,
   epochControllers,
   keeperClaimCalls,
   readBatchStatus,
@@ -74,7 +80,10 @@ export function decideSettlement(input: SettlementInput): SettlementDecision {
 }
 
 export interface BatchKeeperSettings {
+  /** Batches to settle whatever the watched vaults are. */
   readonly batches: readonly Address[];
+  /** IndexBatchFactory: also settle the batch of each watched vault (`batchOf(vault)`). */
+  readonly batchFactory?: Address;
   readonly dryRun: boolean;
   readonly gasPriceCapWei: bigint;
   readonly maxCostBps: number;
@@ -86,7 +95,8 @@ export interface BatchKeeperSettings {
 
 export interface BatchKeeperDeps {
   readonly client: AnyPublicClient;
-  readonly wallet: Wallet;
+  /** The keeper's signer; without one (dry-run without a key) settlements are only reported. */
+  readonly wallet?: Wallet;
   readonly registry: Registry;
   readonly logger: Logger;
   readonly settings: BatchKeeperSettings;
@@ -118,20 +128,80 @@ export function defineBatchMetrics(r: Registry): void {
   r.define("keeper_batch_settlements_total", "counter", "Epoch settlements confirmed, by reason.");
   r.define("keeper_batch_claims_total", "counter", "Controllers whose claims this keeper pushed.");
   r.define("keeper_batch_decisions_total", "counter", "Settlement decisions by batch and reason.");
+  r.define("keeper_batch_max_wait_seconds", "gauge", "The batch's maxWait: an epoch this old is settled whatever the gas price.");
+  r.define("keeper_batch_grace_period_seconds", "gauge", "The batch's grace period after maxWait, after which anyone may settle.");
+}
+
+/** Zero samples for a batch's counters (alerts on increase() need a sample before the first event). */
+export function initBatchMetrics(r: Registry, batch: Address): void {
+  for (const reason of SETTLE_REASONS) r.inc("keeper_batch_decisions_total", { batch, reason }, 0);
+  for (const reason of SETTLE_REASONS.filter((x) => x === "MAX_WAIT" || x === "WORTH_GAS")) r.inc("keeper_batch_settlements_total", { batch, reason }, 0);
+  r.inc("keeper_batch_claims_total", { batch }, 0);
+  r.inc("keeper_failures_total", { vault: batch, kind: "batch" }, 0);
+  r.inc("keeper_gas_used_total", { vault: batch }, 0n);
+  r.inc("keeper_gas_spent_wei_total", { vault: batch }, 0n);
 }
 
 /** The batch duty of the keeper loop (hooked into KeeperLoop.tick through `LoopDeps.batches`). */
 export class BatchKeeper {
   private readonly lastGas = new Map<Address, bigint>();
+  /** vault (lower-case) → its batch, for vaults that have one. */
+  private readonly discovered = new Map<string, Address>();
+  /** batch (lower-case) → the reason last logged at info. */
+  private readonly lastReason = new Map<string, SettleReason>();
+  private readonly initialized = new Set<string>();
 
   constructor(private readonly deps: BatchKeeperDeps) {
     defineBatchMetrics(deps.registry);
+    for (const batch of deps.settings.batches) this.init(batch);
   }
 
-  /** One pass over every batch; never throws. */
-  async tick(gasPriceWei: bigint, ethPriceD18: bigint): Promise<BatchTickOutcome[]> {
+  private init(batch: Address): void {
+    if (this.initialized.has(batch.toLowerCase())) return;
+    this.initialized.add(batch.toLowerCase());
+    initBatchMetrics(this.deps.registry, batch);
+  }
+
+  /** The configured batches and those of `vaults` (through the batch factory), without duplicates. */
+  async batchesFor(vaults: readonly Address[]): Promise<Address[]> {
+    const { client, settings, logger } = this.deps;
+    if (settings.batchFactory !== undefined) {
+      const factory = settings.batchFactory;
+      const unknown = vaults.filter((v) => !this.discovered.has(v.toLowerCase()));
+      const found = await Promise.allSettled(unknown.map((v) => batchOf(client, factory, v)));
+      found.forEach((r, i) => {
+        const vault = unknown[i]!;
+        if (r.status === "rejected") {
+          logger.debug({ vault, batchFactory: factory, err: r.reason }, "batchOf failed; asking again next iteration");
+        } else if (r.value !== undefined) {
+          this.discovered.set(vault.toLowerCase(), r.value);
+          logger.info({ vault, batch: r.value }, "batch found for a watched vault");
+        }
+      });
+    }
+    const seen = new Set<string>();
+    const out: Address[] = [];
+    const discovered = vaults.map((v) => this.discovered.get(v.toLowerCase())).filter((b): b is Address => b !== undefined);
+    for (const b of [...settings.batches, ...discovered]) {
+      if (seen.has(b.toLowerCase())) continue;
+      seen.add(b.toLowerCase());
+      this.init(b);
+      out.push(b);
+    }
+    return out;
+  }
+
+  /** One pass over every batch (the configured ones and those of the watched `vaults`); never throws. */
+  async tick(gasPriceWei: bigint, ethPriceD18: bigint, vaults: readonly Address[] = []): Promise<BatchTickOutcome[]> {
     const out: BatchTickOutcome[] = [];
-    for (const batch of this.deps.settings.batches) {
+    let batches: Address[];
+    try {
+      batches = await this.batchesFor(vaults);
+    } catch (e) {
+      this.deps.logger.error({ err: e }, `batch discovery failed: ${e instanceof Error ? e.message : String(e)}`);
+      batches = [...this.deps.settings.batches];
+    }
+    for (const batch of batches) {
       try {
         out.push(await this.processBatch(batch, gasPriceWei, ethPriceD18));
       } catch (e) {
@@ -145,12 +215,14 @@ export class BatchKeeper {
   }
 
   private async processBatch(batch: Address, gasPriceWei: bigint, ethPriceD18: bigint): Promise<BatchTickOutcome> {
-    const { client, wallet, registry, logger, settings } = this.deps;
+    const { client, registry, logger, settings } = this.deps;
     const { status, policy } = await readBatchStatus(client, batch);
     registry.set("keeper_batch_pending_assets", { batch }, status.pendingAssets);
     registry.set("keeper_batch_pending_shares", { batch }, status.pendingShares);
     registry.set("keeper_batch_gross_value_usdt", { batch }, status.grossValue);
     registry.set("keeper_batch_age_seconds", { batch }, Number(status.age));
+    registry.set("keeper_batch_max_wait_seconds", { batch }, policy.maxWait);
+    registry.set("keeper_batch_grace_period_seconds", { batch }, policy.gracePeriod);
     const decision = decideSettlement({
       status,
       policy,
@@ -161,8 +233,16 @@ export class BatchKeeper {
       maxCostBps: settings.maxCostBps,
     });
     registry.inc("keeper_batch_decisions_total", { batch, reason: decision.reason });
+    const fields = { batch, epoch: status.epoch, reason: decision.reason, pendingAssets: status.pendingAssets, pendingShares: status.pendingShares, ageSeconds: status.age, costUsdt: decision.costUsdt };
+    if (this.lastReason.get(batch.toLowerCase()) !== decision.reason) {
+      this.lastReason.set(batch.toLowerCase(), decision.reason);
+      logger.info(fields, `batch decision: ${decision.reason}`);
+    } else {
+      logger.debug(fields, `batch decision: ${decision.reason}`);
+    }
     if (!decision.settle) return { batch, status: "waiting", decision, epoch: status.epoch };
-    if (settings.dryRun) {
+    const wallet = this.deps.wallet;
+    if (settings.dryRun || wallet === undefined) {
       logger.info({ batch, epoch: status.epoch, reason: decision.reason }, "dry run: would settle the batch");
       return { batch, status: "dry-run", decision, epoch: status.epoch };
     }

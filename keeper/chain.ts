@@ -97,3 +97,14 @@ export class RpcUnavailableError extends Error {
 export function isRpcUnavailable(e: unknown): boolean {
   return e instanceof RpcUnavailableError;
 }
+
+/** The node is another chain than the config's: fatal (a wrong URL must not be retried for ever, nor acted on). */
+export class ChainMismatchError extends Error {
+  override readonly name = "ChainMismatchError";
+  constructor(
+    readonly nodeChainId: number,
+    readonly configChainId: number,
+  ) {
+    super(`RPC is chain ${nodeChainId}, the config says ${configChainId}: wrong URL or wrong config (fatal)`);
+  }
+}

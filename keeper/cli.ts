@@ -2,9 +2,10 @@
  * `npm run keeper -- --config <file> [--dry-run] [--once] [--metrics-port <n>]`
  *
  * Loads and validates the config (file + environment), starts the metrics/health endpoint on
- * 127.0.0.1 when configured, builds the chain adapter and runs the loop until SIGINT/SIGTERM
- * (or one iteration with --once). Exit codes: 0 ok; 1 --once iteration had failures; 2 bad
- * usage or config; 3 could not start.
+ * 127.0.0.1 when configured, builds the chain adapter (and, with `batches.enabled`, the BatchKeeper)
+ * and runs the loop until SIGINT/SIGTERM (or one iteration with --once). Exit codes: 0 ok; 1 --once
+ * iteration had failures; 2 bad usage or config, or the node is another chain (at start or whenever
+ * it is first seen later); 3 could not start.
  */
 import { readFileSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -12,6 +13,7 @@ import { parseArgs } from "node:util";
 import type { ChainAdapter } from "./chain";
 import { ConfigError, loadConfig, strategyParamsFor, type KeeperConfig } from "./config";
 import { createLogger, type Logger } from "./logger";
+import type { BatchKeeper } from "./batch";
 import { KeeperLoop } from "./loop";
 import { KeeperMetrics, startMetricsServer, type MetricsServer } from "./metrics";
 import { checkChain, describeMissing, RpcUnavailable, startupProblem, walletBalance } from "./preflight";
@@ -125,6 +127,47 @@ async function defaultAdapterFactory(config: KeeperConfig, logger: Logger): Prom
   return createViemAdapter(config, logger);
 }
 
+/**
+ * The batch duty from `config.batches` (undefined when disabled): a BatchKeeper on its own viem clients (the SDK's
+ * transaction path: simulate, send, wait), signing with the keeper's key; without a key (dry-run) it only reports.
+ * Makes no RPC call. Receipts are polled every 50 ms on the local dev chain (31337, automine), every 2 s elsewhere.
+ */
+export async function createBatchKeeper(config: KeeperConfig, logger: Logger, metrics: KeeperMetrics): Promise<BatchKeeper | undefined> {
+  const batches = config.batches;
+  if (batches === undefined) return undefined;
+  const [{ BatchKeeper }, viem, { privateKeyToAccount }] = await Promise.all([import("./batch"), import("viem"), import("viem/accounts")]);
+  const chain = viem.defineChain({
+    id: config.chainId,
+    name: `chain-${config.chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [config.rpcUrl] } },
+  });
+  const transport = viem.http(config.rpcUrl, { batch: { wait: 0 }, retryCount: 1, timeout: 15_000 });
+  const pollingInterval = config.chainId === 31337 ? 50 : 2_000;
+  const client = viem.createPublicClient({ chain, transport, pollingInterval });
+  const key = config.secrets.privateKey;
+  const wallet = key === undefined ? undefined : viem.createWalletClient({ chain, transport, account: privateKeyToAccount(key), pollingInterval });
+  logger.info(
+    { batchFactory: batches.batchFactory, batches: batches.addresses, maxCostBps: batches.maxCostBps, gasPriceCapWei: batches.gasPriceCapWei },
+    "batch duty on: settling due epochs and pushing their claims",
+  );
+  return new BatchKeeper({
+    client,
+    ...(wallet !== undefined && { wallet }),
+    registry: metrics.registry,
+    logger,
+    settings: {
+      batches: batches.addresses,
+      ...(batches.batchFactory !== undefined && { batchFactory: batches.batchFactory }),
+      dryRun: config.dryRun,
+      gasPriceCapWei: batches.gasPriceCapWei,
+      maxCostBps: batches.maxCostBps,
+      defaultSettlementGas: batches.settlementGasEstimate,
+      ...(batches.logsFromBlock !== undefined && { fromBlock: batches.logsFromBlock }),
+    },
+  });
+}
+
 /** The whole program; returns the exit code. */
 export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<number> {
   const stderr = deps.stderr ?? ((line: string) => void process.stderr.write(`${line}\n`));
@@ -173,8 +216,10 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   }
   let server: MetricsServer | undefined;
   let adapter: ChainAdapter;
+  let batches: BatchKeeper | undefined;
   try {
     adapter = await (deps.createAdapter ?? defaultAdapterFactory)(config, logger);
+    batches = await createBatchKeeper(config, logger, metrics);
     if (config.metricsPort !== undefined) {
       // Healthy while the RPC answered within 3 poll intervals (or the longest backoff).
       const maxAge = Math.max(3 * config.pollIntervalMs, config.backoff.maxMs + config.pollIntervalMs);
@@ -192,6 +237,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
       chainId: config.chainId,
       vaults: config.vaults,
       factory: config.factory,
+      batches: config.batches !== undefined,
       dryRun: config.dryRun,
       once: config.once,
       pollIntervalMs: config.pollIntervalMs,
@@ -211,6 +257,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
       alreadyDoneErrors: config.alreadyDoneErrors,
       paramsFor: (vault) => strategyParamsFor(config, vault),
     },
+    ...(batches !== undefined && { batches }),
   });
 
   // While running: tell "no contract at <factory>" apart from a dead node (metric + /health + a log line when it
@@ -218,10 +265,20 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   const keeperAddress = config.secrets.privateKey !== undefined
     ? (await import("viem/accounts")).privateKeyToAccount(config.secrets.privateKey).address
     : config.keeperAddress;
+  // A wrong chain is fatal whenever it is seen: here (the node was down at start, or was swapped behind the URL)
+  // as in the loop, which checks the chain id on every iteration too.
+  const controller = new AbortController();
+  let fatal: string | undefined;
   let lastMissing = "";
   const watch = async (): Promise<void> => {
     try {
       const check = await checkChain(config);
+      if (check.chainId !== config.chainId) {
+        fatal ??= startupProblem(config, check);
+        logger.fatal({ rpcUrl: config.rpcUrl }, fatal ?? "wrong chain");
+        controller.abort();
+        return;
+      }
       const missing = check.chainId === config.chainId ? describeMissing(check.missing) : `chain ${check.chainId} (config ${config.chainId})`;
       metrics.setMissingContracts(check.chainId === config.chainId ? check.missing.length : 1, missing);
       if (missing !== lastMissing) {
@@ -238,7 +295,6 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   const watcher = setInterval(() => void watch(), Math.max(config.pollIntervalMs, 5_000));
   watcher.unref();
 
-  const controller = new AbortController();
   deps.signal?.addEventListener("abort", () => controller.abort(), { once: true });
   const stop = (sig: string) => {
     logger.info({ signal: sig }, "stopping after the current iteration");
@@ -250,8 +306,17 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   process.once("SIGTERM", onSigterm);
   try {
     const last = await loop.run(controller.signal);
+    fatal ??= last?.fatal;
+    if (fatal !== undefined) {
+      stderr(`keeper: ${fatal}`);
+      return 2;
+    }
     if (config.once) {
-      const failed = last === undefined || !last.rpcOk || last.outcomes.some((o) => ["error", "rpc-down", "reverted", "simulation-failed"].includes(o.status));
+      const failed =
+        last === undefined ||
+        !last.rpcOk ||
+        last.outcomes.some((o) => ["error", "rpc-down", "reverted", "simulation-failed"].includes(o.status)) ||
+        (last.batchOutcomes ?? []).some((o) => o.status === "error");
       return failed ? 1 : 0;
     }
     return 0;

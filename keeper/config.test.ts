@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -198,5 +198,92 @@ describe("deployments", () => {
       parseConfig({ chainId: 31337, rpcUrl: "http://127.0.0.1:8545", deployments: "/nonexistent/dir", gasPriceCapGwei: 50 }, ENV),
     );
     expect(issues[0]).toMatch(/^deployments: cannot use \/nonexistent\/dir: ENOENT/);
+  });
+});
+
+describe("batches", () => {
+  const BATCH_FACTORY = "0x00000000000000000000000000000000000000b1";
+  const BATCH = "0x00000000000000000000000000000000000000b2";
+
+  it("test_parseConfig_batchesOffByDefault", () => {
+    expect(parseConfig(base(), ENV).batches).toBeUndefined();
+    expect(parseConfig({ ...base(), batches: { enabled: false, maxCostBps: 10 } }, ENV).batches).toBeUndefined();
+  });
+
+  it("test_parseConfig_batchesEnabled_convertsUnitsAndDefaultsToTheKeepersGasCap", () => {
+    const c = parseConfig({ ...base(), batches: { enabled: true, batchFactory: BATCH_FACTORY } }, ENV);
+    expect(c.batches).toEqual({
+      batchFactory: BATCH_FACTORY,
+      addresses: [],
+      maxCostBps: 50,
+      gasPriceCapWei: 50_000_000_000n,
+      settlementGasEstimate: 1_500_000n,
+    });
+    const own = parseConfig(
+      { ...base(), batches: { enabled: true, addresses: [BATCH], maxCostBps: 120, gasPriceCapGwei: 5, settlementGasEstimate: 900_000, logsFromBlock: 123 } },
+      ENV,
+    );
+    expect(own.batches).toEqual({ addresses: [BATCH], maxCostBps: 120, gasPriceCapWei: 5_000_000_000n, settlementGasEstimate: 900_000n, logsFromBlock: 123n });
+  });
+
+  it("test_parseConfig_batchesRejectedWithClearReasons", () => {
+    expect(issuesOf(() => parseConfig({ ...base(), batches: { enabled: true } }, ENV))).toEqual([
+      "batches.batchFactory: batches are enabled but none can be found: set `batchFactory` (each watched vault's batch through IndexBatchFactory.batchOf), `addresses` (batch contracts), or `deployments`",
+    ]);
+    const issues = issuesOf(() =>
+      parseConfig(
+        { ...base(), batches: { enabled: true, batchFactory: "0x1234", addresses: ["nope"], maxCostBps: 20_000, settlementGasEstimate: 0, maxWait: 60 } },
+        ENV,
+      ),
+    );
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        "batches.batchFactory: must be a 0x-prefixed 20-byte hex address",
+        "batches.addresses.0: must be a 0x-prefixed 20-byte hex address",
+        expect.stringMatching(/^batches\.maxCostBps: .*10000/),
+        expect.stringMatching(/^batches\.settlementGasEstimate: /),
+        expect.stringMatching(/^batches: Unrecognized key.*maxWait/),
+      ]),
+    );
+  });
+
+  it("test_parseConfig_batchFactoryFromTheDeploymentsDirectory", () => {
+    const dir = mkdtempSync(join(tmpdir(), "keeper-deployments-"));
+    writeFileSync(join(dir, "IndexBatchFactory.json"), JSON.stringify({ address: BATCH_FACTORY, abi: [] }));
+    const c = parseConfig({ ...base(), deployments: dir, batches: { enabled: true } }, ENV);
+    expect(c.batches?.batchFactory).toBe(BATCH_FACTORY);
+    // Not looked up when batches are off or the file names batches itself (as `factory` is not when `vaults` are set).
+    expect(parseConfig({ ...base(), deployments: "/nonexistent", batches: { enabled: true, addresses: [BATCH] } }, ENV).batches).toEqual(
+      expect.objectContaining({ addresses: [BATCH] }),
+    );
+    expect(parseConfig({ ...base(), deployments: "/nonexistent", batches: { enabled: false } }, ENV).batches).toBeUndefined();
+    // Batches on, nothing named, no record: the reason names the directory.
+    expect(issuesOf(() => parseConfig({ ...base(), deployments: "/nonexistent", batches: { enabled: true } }, ENV))[0]).toMatch(
+      /^deployments: cannot use \/nonexistent: ENOENT.*IndexBatchFactory\.json/,
+    );
+  });
+});
+
+describe("the shipped keeper configs", () => {
+  it("test_exampleAndLocalConfigs_turnTheBatchDutyOn", () => {
+    const example = loadConfig(fileURLToPath(new URL("./config.example.json", import.meta.url)), {}, { dryRun: true });
+    expect(example.batches).toMatchObject({ batchFactory: "0x0000000000000000000000000000000000000004", maxCostBps: 50, gasPriceCapWei: 50_000_000_000n });
+    const dir = mkdtempSync(join(tmpdir(), "keeper-local-"));
+    const records = join(dir, "deployments", "localhost");
+    mkdirSync(records, { recursive: true });
+    writeFileSync(join(records, "IndexFactory.json"), JSON.stringify({ address: "0x00000000000000000000000000000000000000f1" }));
+    writeFileSync(join(records, "IndexBatchFactory.json"), JSON.stringify({ address: "0x00000000000000000000000000000000000000f5" }));
+    writeFileSync(
+      join(records, "LocalMarket.json"),
+      JSON.stringify({ address: "0x00000000000000000000000000000000000000f4", linkedData: { quoterV2: "0x00000000000000000000000000000000000000f2", constituents: [{ symbol: "WETH", feed: "0x00000000000000000000000000000000000000f3" }] } }),
+    );
+    const cwd = process.cwd();
+    process.chdir(dir); // config.local.json names its records relative to the repository root
+    try {
+      const local = loadConfig(fileURLToPath(new URL("./config.local.json", import.meta.url)), {}, { dryRun: true });
+      expect(local.batches).toMatchObject({ batchFactory: "0x00000000000000000000000000000000000000f5", maxCostBps: 50 });
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

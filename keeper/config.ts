@@ -56,6 +56,43 @@ const strategySchema = z
 
 const overrideSchema = strategySchema.partial().strict();
 
+/**
+ * The batch duty (ERC-7540 IndexVaultBatch, keeper/batch.ts): which batches to settle and the knobs of
+ * `decideSettlement`. The batch's own policy (maxWait, minSettleValue) is read from the chain.
+ */
+const batchesSchema = z
+  .object({
+    $comment: z.string().optional(),
+    /** Settle due epochs and push their claims. */
+    enabled: z.boolean().default(false),
+    /**
+     * IndexBatchFactory: every watched vault's batch is found through `batchOf(vault)` (vaults without one are
+     * looked up again on later iterations). With `deployments`, taken from its IndexBatchFactory.json when unset.
+     */
+    batchFactory: address.optional(),
+    /** Batch contracts to settle besides (or instead of) the discovered ones. */
+    addresses: z.array(address).default([]),
+    /** {bps} settle before the batch's maxWait once the settlement's gas cost is at most this share of the epoch's gross value. */
+    maxCostBps: bps.default(50),
+    /** Gas price cap for an early settlement; default the keeper's `gasPriceCapGwei`. An overdue epoch (maxWait) settles regardless. */
+    gasPriceCapGwei: z.number().positive().finite().optional(),
+    /** {gas} assumed settlement gas until the keeper measured one of its own. */
+    settlementGasEstimate: z.number().int().positive().default(1_500_000),
+    /** First block to search for the epoch's request logs (the batches' deployment block); default 0. */
+    logsFromBlock: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.enabled && b.batchFactory === undefined && b.addresses.length === 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message:
+          "batches are enabled but none can be found: set `batchFactory` (each watched vault's batch through IndexBatchFactory.batchOf), `addresses` (batch contracts), or `deployments`",
+        path: ["batchFactory"],
+      });
+    }
+  });
+
 const SECRET_KEY = /private.?key|mnemonic|secret|seed.?phrase|passphrase|password/i;
 
 const fileSchema = z
@@ -99,6 +136,8 @@ const fileSchema = z
       .refine((b) => b.maxMs >= b.initialMs, { message: "maxMs must be ≥ initialMs" })
       .default({}),
     strategy: strategySchema.default({}),
+    /** The batch duty (ERC-7540 batches): off unless `batches.enabled`. */
+    batches: batchesSchema.default({}),
     /** Per-vault strategy overrides, keyed by vault address. */
     vaultOverrides: z.record(z.string(), overrideSchema).default({}),
     /**
@@ -132,6 +171,18 @@ const fileSchema = z
 export type KeeperFileConfig = z.output<typeof fileSchema>;
 export type StrategyConfig = z.output<typeof strategySchema>;
 
+/** The batch duty, validated; absent from KeeperConfig when disabled. */
+export interface BatchesConfig {
+  readonly batchFactory?: Address;
+  readonly addresses: readonly Address[];
+  readonly maxCostBps: number;
+  /** {wei} */
+  readonly gasPriceCapWei: bigint;
+  /** {gas} */
+  readonly settlementGasEstimate: bigint;
+  readonly logsFromBlock?: bigint;
+}
+
 export interface KeeperConfig {
   readonly chainId: number;
   readonly rpcUrl: string;
@@ -156,6 +207,8 @@ export interface KeeperConfig {
   /** Keys lower-cased. */
   readonly vaultOverrides: Readonly<Record<string, Partial<StrategyConfig>>>;
   readonly alreadyDoneErrors: readonly string[];
+  /** The batch duty; undefined when `batches.enabled` is false. */
+  readonly batches?: BatchesConfig;
   /** Never logged (the logger redacts `secrets`). */
   readonly secrets: { readonly privateKey?: Hash };
 }
@@ -176,8 +229,8 @@ const localMarketLinked = z
   .passthrough();
 
 /**
- * Fill `factory`, `quoterV2` and `ethUsdFeed` from a hardhat-deploy directory when the file names one
- * and leaves them unset. Returns the completed raw object and any problems found.
+ * Fill `factory`, `quoterV2`, `ethUsdFeed` (and `batches.batchFactory` when batches are enabled) from a
+ * hardhat-deploy directory when the file names one and leaves them unset. Returns the completed raw object and any problems found.
  */
 export function applyDeployments(raw: unknown, baseDir: string = process.cwd()): { raw: unknown; issues: string[] } {
   if (raw === null || typeof raw !== "object") return { raw, issues: [] };
@@ -190,6 +243,13 @@ export function applyDeployments(raw: unknown, baseDir: string = process.cwd()):
   try {
     if (out.factory === undefined && (!Array.isArray(out.vaults) || out.vaults.length === 0)) {
       out.factory = deploymentRecord.parse(read("IndexFactory.json")).address;
+    }
+    const batches = out.batches;
+    if (batches !== null && typeof batches === "object" && (batches as { enabled?: unknown }).enabled === true) {
+      const b = batches as Record<string, unknown>;
+      if (b.batchFactory === undefined && (!Array.isArray(b.addresses) || b.addresses.length === 0)) {
+        out.batches = { ...b, batchFactory: deploymentRecord.parse(read("IndexBatchFactory.json")).address };
+      }
     }
     if (out.quoterV2 === undefined || (out.ethUsdFeed === undefined && out.ethPriceUsd === undefined)) {
       const market = localMarketLinked.parse(deploymentRecord.parse(read("LocalMarket.json")).linkedData);
@@ -294,6 +354,16 @@ export function parseConfig(
     strategy: file.strategy,
     vaultOverrides,
     alreadyDoneErrors: file.alreadyDoneErrors,
+    ...(file.batches.enabled && {
+      batches: {
+        ...(file.batches.batchFactory !== undefined && { batchFactory: file.batches.batchFactory }),
+        addresses: file.batches.addresses,
+        maxCostBps: file.batches.maxCostBps,
+        gasPriceCapWei: file.batches.gasPriceCapGwei !== undefined ? gweiToWei(file.batches.gasPriceCapGwei) : gweiToWei(file.gasPriceCapGwei),
+        settlementGasEstimate: BigInt(file.batches.settlementGasEstimate),
+        ...(file.batches.logsFromBlock !== undefined && { logsFromBlock: BigInt(file.batches.logsFromBlock) }),
+      },
+    }),
     secrets: privateKey !== undefined ? { privateKey } : {},
   };
 }

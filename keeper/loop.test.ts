@@ -229,7 +229,7 @@ describe("KeeperLoop", () => {
     const result = await loop.tick();
     expect(result.outcomes[0]).toMatchObject({ status: "already-done", revert: NOT_NEEDED });
     expect(chain.sent).toHaveLength(0);
-    expect(metrics.registry.get("keeper_failures_total", { vault: VAULT, kind: "simulation" })).toBeUndefined();
+    expect(metrics.registry.get("keeper_failures_total", { vault: VAULT, kind: "simulation" })).toBe(0); // the zero sample from its first listing
     expect(metrics.registry.get("keeper_decisions_total", { vault: VAULT, action: "none", reason: "ALREADY_DONE" })).toBe(1);
   });
 
@@ -245,7 +245,7 @@ describe("KeeperLoop", () => {
     expect(chain.state(VAULT).maxDriftBps).toBe(0);
     const loser = ra.outcomes[0]?.status === "already-done" ? a : b;
     expect(loser.metrics.registry.get("keeper_failures_total", { vault: VAULT, kind: "race_lost" })).toBe(1);
-    expect(loser.metrics.registry.get("keeper_failures_total", { vault: VAULT, kind: "reverted" })).toBeUndefined();
+    expect(loser.metrics.registry.get("keeper_failures_total", { vault: VAULT, kind: "reverted" })).toBe(0);
   });
 
   it("test_tick_unexpectedSimulationRevertIsCountedNotSent", async () => {
@@ -298,5 +298,58 @@ describe("KeeperLoop", () => {
     const result = await loop.tick();
     expect(result.outcomes[0]).toMatchObject({ status: "decided", decision: { reason: "NOT_WORTH_IT" } });
     expect(chain.sent).toHaveLength(0);
+  });
+
+  it("test_run_logsAnUnchangedDecisionOnceAtInfo_restAtDebug", async () => {
+    const chain = new FakeChain([calm(), calm(VAULT_B)]);
+    const { loop, logs } = harness(chain);
+    const N = 20;
+    for (let i = 0; i < N; i++) await loop.tick();
+    const decisionLines = (level: string, vault: Address) =>
+      logs().filter((l) => l.level === level && (l as { vault?: string }).vault === vault && l.reason === "BELOW_THRESHOLD");
+    // One info line per vault for N identical decisions; the other N − 1 at debug.
+    expect(decisionLines("info", VAULT)).toHaveLength(1);
+    expect(decisionLines("info", VAULT_B)).toHaveLength(1);
+    expect(decisionLines("debug", VAULT)).toHaveLength(N - 1);
+    // Nothing else at info in a quiet loop.
+    expect(logs().filter((l) => l.level === "info")).toHaveLength(2);
+
+    // A change is news: the new decision once at info, then debug again; and back.
+    chain.gasPriceWei = 500n * GWEI;
+    chain.vaults.set(VAULT.toLowerCase(), drifting());
+    for (let i = 0; i < 3; i++) await loop.tick();
+    expect(logs().filter((l) => l.level === "info" && l.reason === "GAS_ABOVE_CAP")).toHaveLength(1);
+    expect(logs().filter((l) => l.level === "debug" && l.reason === "GAS_ABOVE_CAP")).toHaveLength(2);
+    chain.vaults.set(VAULT.toLowerCase(), calm());
+    await loop.tick();
+    await loop.tick();
+    expect(decisionLines("info", VAULT)).toHaveLength(2);
+    expect(decisionLines("info", VAULT_B)).toHaveLength(1);
+  });
+
+  it("test_run_chainIdMismatchIsFatal_evenAfterTheNodeWasDown", async () => {
+    // Dead at start; after two failed iterations the node answers, as another chain.
+    let listings = 0;
+    const chain = new (class extends FakeChain {
+      override async listVaults(): Promise<readonly Address[]> {
+        listings += 1;
+        if (listings > 2) {
+          this.rpcDown = false;
+          this.nodeChainId = 1;
+        }
+        if (listings > 50) throw new Error("the loop should have stopped by itself");
+        return super.listVaults();
+      }
+    })([calm()]);
+    chain.rpcDown = true;
+    const { loop, metrics, logs, delays } = harness(chain);
+    const last = await loop.run();
+    expect(last?.fatal).toBe("RPC is chain 1, the config says 31337: wrong URL or wrong config (fatal)");
+    expect(listings).toBe(3);
+    expect(delays).toEqual([1_000, 2_000]); // backed off while down, stopped at the first answer
+    expect(last?.outcomes).toEqual([]);
+    expect(chain.calls.some((c) => c.startsWith("readSnapshot"))).toBe(false);
+    expect(metrics.registry.get("keeper_rpc_up")).toBe(0);
+    expect(logs().filter((l) => l.level === "fatal").map((l) => l.msg)).toEqual([last?.fatal]);
   });
 });

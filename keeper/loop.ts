@@ -12,7 +12,7 @@
  *    configured "already done" errors, which we report as ALREADY_DONE, not as a failure.
  */
 import type { ChainAdapter, RevertInfo } from "./chain";
-import { isRpcUnavailable } from "./chain";
+import { ChainMismatchError, isRpcUnavailable } from "./chain";
 import type { Logger } from "./logger";
 import type { KeeperMetrics } from "./metrics";
 import { REASONS, decide, type Decision, type StrategyParams } from "./strategy";
@@ -39,8 +39,11 @@ export interface LoopDeps {
   readonly now?: () => number;
   /** Sleep that resolves early when `signal` aborts. */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** The batch duty (keeper/batch.ts BatchKeeper): settle due epochs and push their claims, after the vaults. */
-  readonly batches?: { tick(gasPriceWei: bigint, ethPriceD18: bigint): Promise<unknown> };
+  /**
+   * The batch duty (keeper/batch.ts BatchKeeper): settle due epochs and push their claims, after the vaults. Gets
+   * this iteration's watched vaults (to find their batches).
+   */
+  readonly batches?: { tick(gasPriceWei: bigint, ethPriceD18: bigint, vaults: readonly Address[]): Promise<readonly { readonly status: string }[]> };
 }
 
 export type VaultStatus =
@@ -68,6 +71,10 @@ export interface TickResult {
   readonly outcomes: readonly VaultOutcome[];
   /** {ms} until the next iteration. */
   readonly nextDelayMs: number;
+  /** Set when the keeper must stop (the node is another chain than the config's): `run` returns at once. */
+  readonly fatal?: string;
+  /** The batch duty's outcomes of this iteration (keeper/batch.ts BatchTickOutcome), when it ran. */
+  readonly batchOutcomes?: readonly { readonly status: string }[];
 }
 
 export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -89,6 +96,8 @@ function describe(e: unknown): string {
 
 export class KeeperLoop {
   private consecutiveRpcFailures = 0;
+  /** vault (lower-case) → "action/reason" of the decision last logged at info (or warn). */
+  private readonly lastLogged = new Map<string, string>();
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -111,7 +120,7 @@ export class KeeperLoop {
     const aborted = (): boolean => signal?.aborted === true;
     while (!aborted()) {
       last = await this.tick();
-      if (this.deps.settings.once || aborted()) break;
+      if (this.deps.settings.once || aborted() || last.fatal !== undefined) break;
       await this.sleep(last.nextDelayMs, signal);
     }
     return last;
@@ -123,15 +132,24 @@ export class KeeperLoop {
     let vaults: readonly Address[];
     let gasPriceWei: bigint;
     let ethPriceD18: bigint;
-    try {
-      [vaults, gasPriceWei, ethPriceD18] = await Promise.all([
-        adapter.listVaults(),
-        adapter.gasPrice(),
-        adapter.ethPriceD18(),
-      ]);
-    } catch (e) {
-      return this.finishTick(false, [], e);
+    // All three settle before we look: a wrong chain (listVaults checks the node's chain id on every iteration, so
+    // a node that was down at start, or was swapped for another, is caught) wins over any other failure.
+    const [listed, gas, eth] = await Promise.allSettled([adapter.listVaults(), adapter.gasPrice(), adapter.ethPriceD18()]);
+    const failed = [listed, gas, eth].filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as unknown);
+    const mismatch = failed.find((e) => e instanceof ChainMismatchError);
+    if (mismatch !== undefined) {
+      const message = (mismatch as Error).message;
+      metrics.markTick(this.now(), false);
+      logger.fatal({ err: mismatch }, message);
+      return { rpcOk: false, outcomes: [], nextDelayMs: 0, fatal: message };
     }
+    if (listed.status === "rejected" || gas.status === "rejected" || eth.status === "rejected") {
+      return this.finishTick(false, [], failed[0]);
+    }
+    vaults = listed.value;
+    gasPriceWei = gas.value;
+    ethPriceD18 = eth.value;
+    metrics.initVaults(vaults);
 
     const outcomes: VaultOutcome[] = [];
     for (const vault of vaults) {
@@ -147,8 +165,9 @@ export class KeeperLoop {
       outcomes.push(outcome);
     }
     const allRpcDown = outcomes.length > 0 && outcomes.every((o) => o.status === "rpc-down");
-    if (!allRpcDown) await this.deps.batches?.tick(gasPriceWei, ethPriceD18); // never throws
-    return this.finishTick(!allRpcDown, outcomes);
+    const batchOutcomes = allRpcDown ? undefined : await this.deps.batches?.tick(gasPriceWei, ethPriceD18, vaults); // never throws
+    const result = this.finishTick(!allRpcDown, outcomes);
+    return batchOutcomes === undefined ? result : { ...result, batchOutcomes };
   }
 
   private finishTick(rpcOk: boolean, outcomes: VaultOutcome[], error?: unknown): TickResult {
@@ -180,6 +199,7 @@ export class KeeperLoop {
     const params = settings.paramsFor(vault);
     const state = await adapter.readSnapshot(vault);
     metrics.setDrift(vault, state.maxDriftBps, state.sumDriftBps, Number((state.navD18 * 100n) / WAD) / 100);
+    if (state.gracePeriodSeconds !== undefined) metrics.setGracePeriod(vault, state.gracePeriodSeconds);
 
     const market: MarketState = { gasPriceWei, gasEstimate: params.gasEstimate, ethPriceD18 };
     let decision = decide(state, market, params);
@@ -195,14 +215,13 @@ export class KeeperLoop {
       return done ?? settled;
     }
 
+    metrics.markDue(vault);
     const sim = await adapter.simulateRebalance(vault);
     if (!sim.ok) {
       if (this.isAlreadyDone(sim.revert)) {
         metrics.recordDecision(vault, "none", "ALREADY_DONE");
-        logger.info(
-          { vault, reason: "ALREADY_DONE", revert: sim.revert },
-          `rebalance no longer needed: ${sim.revert.message}`,
-        );
+        const level = this.changed(vault, { action: "none", reason: "ALREADY_DONE" }) ? "info" : "debug";
+        logger[level]({ vault, reason: "ALREADY_DONE", revert: sim.revert }, `rebalance no longer needed: ${sim.revert.message}`);
         // The vault may want something else instead (e.g. clearing a timed-out rebalance).
         const done = await this.maintain(vault, decision, gasPriceWei, params.gasPriceCapWei);
         return done ?? { vault, status: "already-done", decision, revert: sim.revert };
@@ -219,8 +238,9 @@ export class KeeperLoop {
     }
     metrics.recordDecision(vault, decision.action, decision.reason);
 
+    const news = this.changed(vault, decision);
     if (settings.dryRun) {
-      logger.info({ vault, decision, gas: sim.request.gas, dryRun: true }, `dry-run: would rebalance (${decision.message})`);
+      logger[news ? "info" : "debug"]({ vault, decision, gas: sim.request.gas, dryRun: true }, `dry-run: would rebalance (${decision.message})`);
       return { vault, status: "dry-run", decision };
     }
 
@@ -307,9 +327,20 @@ export class KeeperLoop {
       decision.reason === REASONS.INVALID_PRICE ||
       decision.reason === REASONS.INVALID_SNAPSHOT;
     const fields = { vault, reason: decision.reason, decision };
-    if (refusing) logger.warn(fields, decision.message);
+    // Only a change is news: the same decision every poll goes to debug (a vault every 5 s at info is ~30 MB/day).
+    if (!this.changed(vault, decision)) logger.debug(fields, decision.message);
+    else if (refusing) logger.warn(fields, decision.message);
     else logger.info(fields, decision.message);
     return { vault, status: "decided", decision };
+  }
+
+  /** Whether `decision` differs (action or reason) from the one last logged for `vault`; records it. */
+  private changed(vault: Address, decision: { readonly action: string; readonly reason: string }): boolean {
+    const key = `${decision.action}/${decision.reason}`;
+    const vaultKey = vault.toLowerCase();
+    if (this.lastLogged.get(vaultKey) === key) return false;
+    this.lastLogged.set(vaultKey, key);
+    return true;
   }
 
   private isAlreadyDone(revert: RevertInfo): boolean {

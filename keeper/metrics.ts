@@ -7,7 +7,18 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { REASONS } from "./strategy";
 import type { Address } from "./types";
+
+/** Every (action, reason) a vault's decision can be recorded with (QUOTES_REQUIRED is internal, never recorded). */
+export const DECISION_SERIES: readonly { readonly action: string; readonly reason: string }[] = [
+  ...Object.values(REASONS)
+    .filter((r) => r !== REASONS.QUOTES_REQUIRED)
+    .map((reason) => ({ action: reason === REASONS.CONTINUE_IN_FLIGHT || reason === REASONS.BENEFIT_EXCEEDS_COST ? "rebalance" : "none", reason })),
+  { action: "none", reason: "ALREADY_DONE" },
+  { action: "maintenance", reason: "ClearRebalancing" },
+  { action: "maintenance", reason: "ExecuteProposal" },
+];
 
 type Value = number | bigint;
 type Labels = Readonly<Record<string, string>>;
@@ -107,8 +118,13 @@ export class KeeperMetrics {
   private rpcUp = false;
   private consecutiveRpcFailures = 0;
   private missingContracts: string | undefined;
+  private readonly initialized = new Set<string>();
+  /** vault (lower-case) → {s} when its current "rebalance due" episode began. */
+  private readonly dueSince = new Map<string, number>();
+  private readonly nowSeconds: () => number;
 
-  constructor() {
+  constructor(now: () => number = Date.now) {
+    this.nowSeconds = () => Math.floor(now() / 1000);
     const r = this.registry;
     r.define("keeper_vault_max_drift_bps", "gauge", "Largest |weight - target| of the vault at the last read, in bps.");
     r.define("keeper_vault_sum_drift_bps", "gauge", "Sum of |weight - target| of the vault at the last read, in bps.");
@@ -125,6 +141,8 @@ export class KeeperMetrics {
     r.define("keeper_contracts_missing", "gauge", "Configured contracts (factory, quoter, feed, vaults) with no code on the node: 0 when all are there.");
     r.define("keeper_wallet_balance_wei", "gauge", "ETH balance of the keeper's signing account, in wei.");
     r.define("keeper_rebalance_due", "gauge", "1 while the vault's last decision was to rebalance and it is not done, else 0.");
+    r.define("keeper_rebalance_due_since_timestamp_seconds", "gauge", "Unix time at which the vault's current rebalance-due episode began (0 while none is due).");
+    r.define("keeper_vault_grace_period_seconds", "gauge", "The vault's rebalance grace period (rebalanceConfig().gracePeriod): drift flagged this long without a keeper rebalance lets anyone rebalance.");
     // Samples from the start: alerts on rate()/increase() need a zero before the first event.
     r.set("keeper_up", {}, 1);
     r.set("keeper_rpc_up", {}, 0);
@@ -132,15 +150,40 @@ export class KeeperMetrics {
     r.inc("keeper_failures_total", { vault: "*", kind: "rpc" }, 0);
   }
 
-  /** Zero samples for every per-vault counter of the configured vaults (vaults found later start at their first event). */
+  /**
+   * Zero samples for every per-vault counter, for vaults not seen before (idempotent: the loop calls it with every
+   * iteration's vaults, so vaults found later through the factory get their zeros when first listed).
+   */
   initVaults(vaults: readonly Address[]): void {
     for (const vault of vaults) {
+      if (this.initialized.has(vault.toLowerCase())) continue;
+      this.initialized.add(vault.toLowerCase());
       this.registry.inc("keeper_rebalances_total", { vault }, 0);
       this.registry.inc("keeper_gas_spent_wei_total", { vault }, 0n);
       this.registry.inc("keeper_gas_used_total", { vault }, 0n);
-      for (const kind of ["rpc", "reverted", "simulation", "error"]) this.registry.inc("keeper_failures_total", { vault, kind }, 0);
+      for (const kind of ["rpc", "reverted", "simulation", "error", "race_lost"]) this.registry.inc("keeper_failures_total", { vault, kind }, 0);
+      for (const d of DECISION_SERIES) this.registry.inc("keeper_decisions_total", { vault, ...d }, 0);
       this.registry.set("keeper_rebalance_due", { vault }, 0);
+      this.registry.set("keeper_rebalance_due_since_timestamp_seconds", { vault }, 0);
     }
+  }
+
+  /** {s} the vault's rebalance grace period, the yardstick of the "due rebalance not done" alert. */
+  setGracePeriod(vault: Address, seconds: number): void {
+    this.registry.set("keeper_vault_grace_period_seconds", { vault }, seconds);
+  }
+
+  /** The strategy wants a rebalance of `vault` (before its simulation: a rebalance that cannot be sent is still due). */
+  markDue(vault: Address): void {
+    this.setDue(vault, true);
+  }
+
+  private setDue(vault: Address, due: boolean): void {
+    this.registry.set("keeper_rebalance_due", { vault }, due ? 1 : 0);
+    const key = vault.toLowerCase();
+    if (!due) this.dueSince.delete(key);
+    else if (!this.dueSince.has(key)) this.dueSince.set(key, this.nowSeconds());
+    this.registry.set("keeper_rebalance_due_since_timestamp_seconds", { vault }, this.dueSince.get(key) ?? 0);
   }
 
   /** Configured contracts without code ("factory 0x…, vault 0x…"), or none. */
@@ -161,14 +204,15 @@ export class KeeperMetrics {
 
   recordDecision(vault: Address, action: string, reason: string): void {
     this.registry.inc("keeper_decisions_total", { vault, action, reason });
-    this.registry.set("keeper_rebalance_due", { vault }, action === "rebalance" ? 1 : 0);
+    // Due: the keeper would rebalance (or would, but for the gas price cap) and has not yet.
+    this.setDue(vault, action === "rebalance" || reason === "GAS_ABOVE_CAP");
   }
 
   /** A confirmed, successful rebalance (its gas is recorded with `recordGas`). */
   recordRebalance(vault: Address, timestampSeconds: number): void {
     this.registry.set("keeper_last_rebalance_timestamp_seconds", { vault }, timestampSeconds);
     this.registry.inc("keeper_rebalances_total", { vault });
-    this.registry.set("keeper_rebalance_due", { vault }, 0);
+    this.setDue(vault, false);
   }
 
   /** Gas paid by any mined transaction of ours, including reverted ones. */

@@ -2,6 +2,8 @@
 // signer, zero samples for counters from the start, "no contract at <factory>" told apart from a dead node, and
 // the README's example config failing validation plainly (addresses without code, wrong chain) on a live anvil.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encryptKeystoreJson } from "ethers";
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAnvil, type AnvilInstance } from "../sdk/local/anvil";
 import { keystoreEnv, main, parseCliArgs } from "./cli";
 import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./logger";
 import { KeeperMetrics } from "./metrics";
 
 const EXAMPLE = join(import.meta.dirname, "config.example.json");
@@ -91,7 +94,7 @@ describe("the README's keeper command on a chain without the contracts", () => {
   it("test_exampleConfig_addressesWithoutCode_failValidation", async () => {
     const r = await run(EXAMPLE, { KEEPER_PRIVATE_KEY: KEY });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/these addresses have no code on chain 31337 at http:\/\/127\.0\.0\.1:\d+: factory 0x0+1, quoterV2 0x0+2, ethUsdFeed 0x0+3\. On the local chain: start it with `npm run chain`/);
+    expect(r.stderr).toMatch(/these addresses have no code on chain 31337 at http:\/\/127\.0\.0\.1:\d+: factory 0x0+1, quoterV2 0x0+2, ethUsdFeed 0x0+3, batchFactory 0x0+4\. On the local chain: start it with `npm run chain`/);
     expect(r.stderr).not.toMatch(/out of bounds/);
   });
 
@@ -102,5 +105,110 @@ describe("the README's keeper command on a chain without the contracts", () => {
     const r = await run(file, { KEEPER_DRY_RUN: "1" });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is chain 31337, the config says 1: wrong URL or wrong config \(fatal\)/);
+  });
+});
+
+describe("a wrong chain is fatal whenever the keeper first sees it", () => {
+  /** A JSON-RPC node we can take down, bring back and swap for another chain, on one URL. */
+  async function fakeNode() {
+    const node = { up: false, chainId: 31337 };
+    const answer = (req: { id: unknown; method: string }) => {
+      const results: Record<string, string> = {
+        eth_chainId: `0x${node.chainId.toString(16)}`,
+        eth_getCode: "0x6080",
+        eth_gasPrice: "0x3b9aca00",
+        eth_maxPriorityFeePerGas: "0x0",
+        eth_getBalance: "0x0",
+        eth_blockNumber: "0x1",
+      };
+      const result = results[req.method];
+      return result === undefined ? { jsonrpc: "2.0", id: req.id, error: { code: -32601, message: `${req.method} not served` } } : { jsonrpc: "2.0", id: req.id, result };
+    };
+    const server = createServer((req, res) => {
+      if (!node.up) return void req.socket.destroy(); // a dead node: the connection drops
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as { id: unknown; method: string } | { id: unknown; method: string }[];
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(Array.isArray(body) ? body.map(answer) : answer(body)));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const close = () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return { node, url, close };
+  }
+
+  const configFile = (rpcUrl: string, chainId: number): string => {
+    const file = join(dir, `node-${chainId}-${rpcUrl.split(":").pop()}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        chainId,
+        rpcUrl,
+        vaults: ["0x00000000000000000000000000000000000000a1"],
+        quoterV2: "0x00000000000000000000000000000000000000c2",
+        ethPriceUsd: 2000,
+        gasPriceCapGwei: 50,
+        pollIntervalSeconds: 1,
+        backoff: { initialMs: 20, maxMs: 50 },
+      }),
+    );
+    return file;
+  };
+
+  const start = (file: string) => {
+    const lines: string[] = [];
+    const stderr: string[] = [];
+    const guard = new AbortController(); // the test's own stop: the keeper must have exited by itself long before
+    const timer = setTimeout(() => guard.abort(), 20_000);
+    const exited = main(["--config", file, "--metrics-port", "0"], {
+      env: { KEEPER_DRY_RUN: "1" },
+      logger: createLogger({ level: "debug", destination: { write: (s: string) => void lines.push(s) } }),
+      stderr: (l) => stderr.push(l),
+      signal: guard.signal,
+    }).finally(() => clearTimeout(timer));
+    const msgs = () => lines.map((l) => JSON.parse(l) as { level: string; msg: string });
+    return { exited, msgs, stderr, guard };
+  };
+
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(cond()).toBe(true);
+  };
+
+  it("test_chainIdMismatch_whenTheNodeWasDownAtStart_isFatal", async () => {
+    const { node, url, close } = await fakeNode();
+    try {
+      const k = start(configFile(url, 1));
+      await until(() => k.msgs().filter((m) => m.msg.includes("backing off")).length >= 2);
+      expect(k.msgs().some((m) => m.msg.startsWith("RPC unavailable at start"))).toBe(true);
+      node.up = true; // back, as chain 31337: the config says 1
+      expect(await k.exited).toBe(2);
+      expect(k.guard.signal.aborted).toBe(false);
+      expect(k.stderr.join("\n")).toMatch(/chain 31337, the config says 1: wrong URL or wrong config \(fatal\)/);
+      expect(k.msgs().filter((m) => m.level === "fatal").length).toBeGreaterThan(0);
+    } finally {
+      await close();
+    }
+  });
+
+  it("test_chainIdMismatch_whenTheNodeIsSwappedWhileRunning_isFatal", async () => {
+    const { node, url, close } = await fakeNode();
+    node.up = true;
+    try {
+      const k = start(configFile(url, 31337));
+      // Running against the right chain: iterations go on (the fake serves no vault, so the vault fails, not the keeper).
+      await until(() => k.msgs().filter((m) => m.msg.startsWith("vault failed")).length >= 2);
+      node.chainId = 1;
+      expect(await k.exited).toBe(2);
+      expect(k.guard.signal.aborted).toBe(false);
+      expect(k.stderr.join("\n")).toMatch(/chain 1, the config says 31337: wrong URL or wrong config \(fatal\)/);
+    } finally {
+      await close();
+    }
   });
 });

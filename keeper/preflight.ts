@@ -32,13 +32,15 @@ async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T
   return body.result;
 }
 
-/** The addresses the config names, with the role of each (factory, quoterV2, ethUsdFeed, vault). */
+/** The addresses the config names, with the role of each (factory, quoterV2, ethUsdFeed, vault, batchFactory, batch). */
 export function configuredContracts(config: KeeperConfig): { role: string; address: Address }[] {
   const list: { role: string; address: Address }[] = [];
   if (config.factory !== undefined) list.push({ role: "factory", address: config.factory });
   list.push({ role: "quoterV2", address: config.quoterV2 });
   if (config.ethUsdFeed !== undefined) list.push({ role: "ethUsdFeed", address: config.ethUsdFeed });
   for (const vault of config.vaults) list.push({ role: "vault", address: vault });
+  if (config.batches?.batchFactory !== undefined) list.push({ role: "batchFactory", address: config.batches.batchFactory });
+  for (const batch of config.batches?.addresses ?? []) list.push({ role: "batch", address: batch });
   return list;
 }
 

@@ -61,6 +61,8 @@ export interface VaultState {
   readonly thresholdBps: number;
   /** {s} until the vault's rebalance cooldown ends; 0 when it may rebalance now. */
   readonly cooldownRemainingSeconds: number;
+  /** {s} the vault's grace period: drift flagged this long with no keeper rebalance lets anyone rebalance (when known). */
+  readonly gracePeriodSeconds?: number;
   /** True while a multi-step rebalance is in progress and the next step is due. */
   readonly rebalanceInFlight: boolean;
   /** True when the vault is paused (no rebalance possible). */

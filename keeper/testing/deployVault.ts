@@ -12,6 +12,8 @@ import { confirm, constituentParams, createVault, deployProtocol, prepareProbes,
 export interface DeployedVault {
   readonly factory: Address;
   readonly vault: Address;
+  /** IndexBatchFactory over `factory` (the vault has no batch until `createBatch`). */
+  readonly batchFactory: Address;
 }
 
 export interface DeployVaultOptions {
@@ -27,7 +29,7 @@ export async function deployVault(chain: LocalChain, options: DeployVaultOptions
   const wallet = chain.walletClients[0];
   if (wallet === undefined) throw new Error("no deployer");
   const owner = wallet.account.address;
-  const { factory } = await deployProtocol(chain.publicClient, wallet, chain.market);
+  const { factory, batchFactory } = await deployProtocol(chain.publicClient, wallet, chain.market);
 
   const picked = chain.market.constituents.slice(0, options.constituents);
   const probes = await prepareProbes(chain.publicClient, wallet, factory, picked.map((c) => c.address), (token, to, amount) =>
@@ -41,7 +43,7 @@ export async function deployVault(chain: LocalChain, options: DeployVaultOptions
   );
   const list = constituentParams(picked, options.weights);
   const { vault } = await createVault(chain.publicClient, wallet, factory, params, list, probes);
-  return { factory, vault };
+  return { factory, vault, batchFactory };
 }
 
 /** Mints `assets` USDT to account `index`, approves the vault and deposits. */

@@ -5,6 +5,7 @@
  * check runs again when the transaction is "mined", so a racing keeper's transaction reverts.
  */
 import {
+  ChainMismatchError,
   RpcUnavailableError,
   type ChainAdapter,
   type MaintenanceTask,
@@ -37,6 +38,10 @@ export class FakeChain implements ChainAdapter {
   simulatedGas = 1_000_000n;
   /** Every call throws RpcUnavailableError while true. */
   rpcDown = false;
+  /** When set, listVaults (which checks the node's chain id, as the viem adapter does) throws ChainMismatchError. */
+  nodeChainId: number | undefined;
+  /** The chain id the keeper was configured for. */
+  configChainId = 31337;
   /** Vaults whose snapshot read throws a plain Error. */
   readonly brokenVaults = new Set<string>();
   /** When set, the next simulation reverts with this (unexpected) error. */
@@ -105,6 +110,7 @@ export class FakeChain implements ChainAdapter {
 
   async listVaults(): Promise<readonly Address[]> {
     await this.io("listVaults");
+    if (this.nodeChainId !== undefined && this.nodeChainId !== this.configChainId) throw new ChainMismatchError(this.nodeChainId, this.configChainId);
     return [...this.vaults.values()].map((s) => s.vault);
   }
 

@@ -20,6 +20,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
+  ChainMismatchError,
   RpcUnavailableError,
   type ChainAdapter,
   type MaintenanceTask,
@@ -71,6 +72,8 @@ export interface VaultReadout {
   readonly thresholdBps: number;
   /** {s} */
   readonly cooldownRemainingSeconds: number;
+  /** {s} rebalanceConfig().gracePeriod, when read. */
+  readonly gracePeriodSeconds?: number;
   /** The vault's own drift view; undefined when it reverted (e.g. on a stale price). */
   readonly drift?: { readonly maxBps: number; readonly sumBps: number };
 }
@@ -132,14 +135,14 @@ export class ViemAdapter implements ChainAdapter {
     private readonly logger: Logger,
   ) {}
 
-  private chainChecked = false;
-
-  /** The node must be the configured chain; checked on the first call that reaches it (the RPC may be down at start). */
+  /**
+   * The node must be the configured chain: checked on every iteration (in `listVaults`), not only at start, so a node
+   * that was down at start, or one swapped behind the same URL, is caught before anything is read or sent. One
+   * eth_chainId per iteration, batched with the iteration's other reads by the HTTP transport.
+   */
   private async ensureChain(): Promise<void> {
-    if (this.chainChecked) return;
     const id = await guardRpc("chain id", () => this.client.getChainId());
-    if (id !== this.config.chainId) throw new Error(`RPC is chain ${id}, config says ${this.config.chainId}: refusing to act`);
-    this.chainChecked = true;
+    if (id !== this.config.chainId) throw new ChainMismatchError(id, this.config.chainId);
   }
 
   async listVaults(): Promise<readonly Address[]> {
@@ -211,6 +214,7 @@ export class ViemAdapter implements ChainAdapter {
       sumDriftBps: drift.sumBps,
       thresholdBps: r.thresholdBps,
       cooldownRemainingSeconds: r.cooldownRemainingSeconds,
+      ...(r.gracePeriodSeconds !== undefined && { gracePeriodSeconds: r.gracePeriodSeconds }),
       rebalanceInFlight: r.rebalancing,
       paused: r.paused,
       blockTimestamp: Number(block.timestamp),

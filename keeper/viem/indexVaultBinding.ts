@@ -128,11 +128,12 @@ export function createIndexVaultBinding(): VaultBinding {
       // Rebalance state: the vault's own view; it reverts on a bad price, then only the config is read
       // (the keeper refuses on the stale price anyway, and computes drift off-chain for the metrics).
       const r = { address: vault, abi: vaultAbi } as const;
-      let rebalance: Pick<VaultReadout, "rebalancing" | "thresholdBps" | "cooldownRemainingSeconds" | "drift">;
+      let rebalance: Pick<VaultReadout, "rebalancing" | "thresholdBps" | "cooldownRemainingSeconds" | "drift" | "gracePeriodSeconds">;
       try {
-        const [status, block] = await Promise.all([
+        const [status, block, cfg] = await Promise.all([
           client.readContract({ ...r, functionName: "rebalanceStatus", ...at }),
           client.getBlock({ blockNumber }),
+          client.readContract({ ...r, functionName: "rebalanceConfig", ...at }),
         ]);
         const reason = REBALANCE_REASONS[status.reason] ?? "UnderThreshold";
         rebalance = {
@@ -141,10 +142,11 @@ export function createIndexVaultBinding(): VaultBinding {
           cooldownRemainingSeconds:
             status.cooldownEndsAt > block.timestamp ? Number(status.cooldownEndsAt - block.timestamp) : 0,
           drift: { maxBps: Number(status.maxDeviationBps), sumBps: Number(status.sumDeviationBps) },
+          gracePeriodSeconds: Number(cfg.gracePeriod),
         };
       } catch {
         const cfg = await client.readContract({ ...r, functionName: "rebalanceConfig", ...at });
-        rebalance = { rebalancing: config.rebalancing, thresholdBps: cfg.thresholdBps, cooldownRemainingSeconds: 0 };
+        rebalance = { rebalancing: config.rebalancing, thresholdBps: cfg.thresholdBps, cooldownRemainingSeconds: 0, gracePeriodSeconds: Number(cfg.gracePeriod) };
       }
 
       return {
