@@ -58,6 +58,7 @@ contract IndexVaultBatchInvariantTest is StdInvariant, BatchFixture {
 
     /// forge-config: default.invariant.runs = 12
     /// forge-config: default.invariant.depth = 25
+    /// forge-config: default.invariant.fail_on_revert = true
     function invariant_batch() public view {
         (uint256 pendingAssets, uint256 pendingShares, uint256 owedShares, uint256 owedAssets) = _sumPending();
         // Σ pending = what the batch holds above what settled epochs still owe (exactly: nobody donates here).
