@@ -7,6 +7,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IndexVaultBase} from "./IndexVaultBase.sol";
 import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol";
 import {IIndexVaultRebalancer, RebalanceConfig} from "./interfaces/IIndexVaultRebalancer.sol";
+import {IIndexVaultModule} from "./interfaces/IIndexVaultModule.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
 import {DelegateCallLib, DelegateCallOnly} from "./libraries/DelegateCallLib.sol";
 import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
@@ -57,12 +58,12 @@ abstract contract IndexVaultModule is IndexVaultBase, DelegateCallOnly {
 
     function _checkRole(bytes32 role) internal view {
         if (!_hasRole(role, msg.sender)) {
-            revert IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized(msg.sender, role);
+            revert IIndexVaultModule.IndexVaultModule__Unauthorized(msg.sender, role);
         }
     }
 
     function _onlyDelegateCall() internal view {
-        if (_isDirectCall()) revert IIndexVaultRebalancer.IndexVaultRebalancer__DelegateCallOnly();
+        if (_isDirectCall()) revert IIndexVaultModule.IndexVaultModule__DelegateCallOnly();
     }
 
     /// @dev Runs `data` in another module (configurator, composer) against the vault's storage, bubbling its revert.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ConstituentParams} from "./IIndexVault.sol";
+import {IIndexVaultModule} from "./IIndexVaultModule.sol";
 
 /// @notice A pending composition change, as reported by `pendingProposal()`.
 struct ProposalInfo {
@@ -31,8 +32,8 @@ struct ProposalInfo {
 ///           deposit and pauses stay instant. A constituent's feed or route change follows its token, not its index.
 /// @dev Called at the VAULT's address (vault → rebalancer → composer, each by DELEGATECALL). One composition
 ///      proposal at a time; any number of configuration changes (each calldata at most once at a time).
-///      Role errors are `IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized`.
-interface IIndexVaultComposer {
+///      Role errors are `IIndexVaultModule.IndexVaultModule__Unauthorized`.
+interface IIndexVaultComposer is IIndexVaultModule {
     /// @notice A composition proposal is already pending (the admin cancels it first).
     /// @param eta {s} Its earliest execution.
     error IndexVaultComposer__ProposalPending(uint256 eta);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IIndexVaultModule} from "./IIndexVaultModule.sol";
 import {
     AutomationCompatibleInterface
 } from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
@@ -116,18 +117,10 @@ enum UpkeepAction {
 ///      skipped) → sells (each ≥ Chainlink value − maxSlippageBps) → buys scaled to the USDT actually available
 ///      (each ≥ Chainlink value − maxSlippageBps) → post-conditions at the same prices: Σ|deviation| strictly lower,
 ///      NAV lost to trading ≤ `maxLossBps` of NAV before. Otherwise the whole step reverts.
-interface IIndexVaultRebalancer is AutomationCompatibleInterface {
+interface IIndexVaultRebalancer is AutomationCompatibleInterface, IIndexVaultModule {
     // ---------------------------------------------------------------------------------------------------------------
     // Errors
     // ---------------------------------------------------------------------------------------------------------------
-
-    /// @notice The module was called directly instead of through an `IndexVault`'s DELEGATECALL.
-    error IndexVaultRebalancer__DelegateCallOnly();
-
-    /// @notice The caller lacks the role the function needs.
-    /// @param caller The caller.
-    /// @param role The role.
-    error IndexVaultRebalancer__Unauthorized(address caller, bytes32 role);
 
     /// @notice Drift is below the threshold: no rebalance is due.
     /// @param maxDeviationBps {bps} Largest deviation now.

@@ -131,8 +131,8 @@ export const ERROR_MESSAGES: Record<string, (a: readonly unknown[]) => string> =
   ConstituentTable__Missing: () => "this vault has no constituent table: it was never initialized",
   ConstituentTable__PublishFailed: () => "the constituent table could not be written (out of gas?): retry the configuration change with more gas",
   // Rebalancing module (errors surface at the vault's address)
-  IndexVaultRebalancer__DelegateCallOnly: () => "the rebalancer module only runs inside a vault",
-  IndexVaultRebalancer__Unauthorized: (a) => `${String(a[0])} lacks the role needed for this call`,
+  IndexVaultModule__DelegateCallOnly: () => "the vault's modules only run inside a vault",
+  IndexVaultModule__Unauthorized: (a) => `${String(a[0])} lacks the role needed for this call`,
   IndexVaultRebalancer__NotDue: (a) => `no rebalance is due: drift ${bps(a[0])} is under the threshold of ${bps(a[1])}`,
   IndexVaultRebalancer__Cooldown: (a) => `the rebalance cooldown ends at ${time(a[0])}`,
   IndexVaultRebalancer__GracePeriodNotOver: (a) =>

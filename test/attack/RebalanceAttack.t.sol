@@ -12,6 +12,7 @@ import {
     RebalanceReceipt,
     RebalanceStatus
 } from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
+import {IIndexVaultModule} from "../../contracts/interfaces/IIndexVaultModule.sol";
 
 import {RebalanceBase} from "../unit/RebalanceBase.t.sol";
 
@@ -209,9 +210,7 @@ contract RebalanceAttackTest is RebalanceBase {
         bytes32 managerRole = vault.MANAGER_ROLE();
         vm.prank(attacker);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector, attacker, managerRole
-            )
+            abi.encodeWithSelector(IIndexVaultModule.IndexVaultModule__Unauthorized.selector, attacker, managerRole)
         );
         composer.cancelProposal();
 
@@ -234,16 +233,12 @@ contract RebalanceAttackTest is RebalanceBase {
         for (uint256 k; k < wrong.length; ++k) {
             vm.prank(wrong[k]);
             vm.expectRevert(
-                abi.encodeWithSelector(
-                    IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector, wrong[k], managerRole
-                )
+                abi.encodeWithSelector(IIndexVaultModule.IndexVaultModule__Unauthorized.selector, wrong[k], managerRole)
             );
             rb.setRebalanceConfig(c);
             vm.prank(wrong[k]);
             vm.expectRevert(
-                abi.encodeWithSelector(
-                    IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector, wrong[k], managerRole
-                )
+                abi.encodeWithSelector(IIndexVaultModule.IndexVaultModule__Unauthorized.selector, wrong[k], managerRole)
             );
             composer.proposeTargets(targets);
         }
@@ -255,7 +250,7 @@ contract RebalanceAttackTest is RebalanceBase {
             vm.prank(neither[k]);
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector, neither[k], managerRole
+                    IIndexVaultModule.IndexVaultModule__Unauthorized.selector, neither[k], managerRole
                 )
             );
             composer.cancelProposal();

@@ -13,6 +13,7 @@ import {
     RebalanceReceipt,
     UpkeepAction
 } from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
+import {IIndexVaultModule} from "../../contracts/interfaces/IIndexVaultModule.sol";
 
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
@@ -74,7 +75,7 @@ contract CompositionTest is RebalanceBase {
     function test_proposeTargets_rejections() public {
         vm.expectRevert(
             abi.encodeWithSelector(
-                IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector, keeper, keccak256("MANAGER_ROLE")
+                IIndexVaultModule.IndexVaultModule__Unauthorized.selector, keeper, keccak256("MANAGER_ROLE")
             )
         );
         vm.prank(keeper);
@@ -107,7 +108,7 @@ contract CompositionTest is RebalanceBase {
             address who = k == 0 ? keeper : stranger;
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector, who, keccak256("MANAGER_ROLE")
+                    IIndexVaultModule.IndexVaultModule__Unauthorized.selector, who, keccak256("MANAGER_ROLE")
                 )
             );
             vm.prank(who);

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IIndexVault} from "../../contracts/interfaces/IIndexVault.sol";
 import {IIndexVaultComposer} from "../../contracts/interfaces/IIndexVaultComposer.sol";
 import {IIndexVaultRebalancer, RebalanceConfig} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
+import {IIndexVaultModule} from "../../contracts/interfaces/IIndexVaultModule.sol";
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 
@@ -75,7 +76,7 @@ contract ConfigDelayTest is RebalanceBase {
         _proposeConfig(vault, change);
         _waitConfigDelay(vault);
         vm.expectRevert(
-            abi.encodeWithSelector(IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector, stranger, MANAGER)
+            abi.encodeWithSelector(IIndexVaultModule.IndexVaultModule__Unauthorized.selector, stranger, MANAGER)
         );
         vm.prank(stranger);
         composer.executeConfigChange(change);
@@ -92,7 +93,7 @@ contract ConfigDelayTest is RebalanceBase {
         for (uint256 k; k < 2; ++k) {
             address who = k == 0 ? keeper : stranger;
             vm.expectRevert(
-                abi.encodeWithSelector(IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector, who, MANAGER)
+                abi.encodeWithSelector(IIndexVaultModule.IndexVaultModule__Unauthorized.selector, who, MANAGER)
             );
             vm.prank(who);
             composer.cancelConfigChange(keccak256(a));

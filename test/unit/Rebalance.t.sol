@@ -15,6 +15,7 @@ import {
     DriftState,
     TradeReceipt
 } from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
+import {IIndexVaultModule} from "../../contracts/interfaces/IIndexVaultModule.sol";
 
 import {RebalanceBase} from "./RebalanceBase.t.sol";
 
@@ -251,7 +252,7 @@ contract RebalanceTest is RebalanceBase {
         RebalanceConfig memory c = _config();
         vm.expectRevert(
             abi.encodeWithSelector(
-                IIndexVaultRebalancer.IndexVaultRebalancer__Unauthorized.selector, keeper, keccak256("MANAGER_ROLE")
+                IIndexVaultModule.IndexVaultModule__Unauthorized.selector, keeper, keccak256("MANAGER_ROLE")
             )
         );
         vm.prank(keeper);
@@ -297,9 +298,9 @@ contract RebalanceTest is RebalanceBase {
     }
 
     function test_module_refusesDirectCalls() public {
-        vm.expectRevert(IIndexVaultRebalancer.IndexVaultRebalancer__DelegateCallOnly.selector);
+        vm.expectRevert(IIndexVaultModule.IndexVaultModule__DelegateCallOnly.selector);
         rebalancer.rebalance();
-        vm.expectRevert(IIndexVaultRebalancer.IndexVaultRebalancer__DelegateCallOnly.selector);
+        vm.expectRevert(IIndexVaultModule.IndexVaultModule__DelegateCallOnly.selector);
         rebalancer.driftReport();
     }
 
