@@ -19,7 +19,7 @@ export const WARMUP_USD = 10n;
 
 /** Why a mainnet fork is measured as it is. */
 export const FORK_WARMUP_SKIP =
-  "not on a mainnet fork: the pinned block's pools have long been traded both ways, so their fee-growth counters are already non-zero";
+  "on a mainnet fork the pinned block's pools have long been traded both ways, so both fee-growth counters of each are already non-zero, as a user finds them";
 
 /** One pool on a constituent's route, with the two tokens it swaps and its fee tier. */
 export interface RoutePool {
@@ -105,7 +105,7 @@ async function warmupWallet(env: BenchEnv): Promise<LocalWalletClient> {
  * non-zero. On a fork: nothing (see FORK_WARMUP_SKIP).
  */
 export async function tradePoolsBothWays(env: BenchEnv, tokens: readonly BenchToken[]): Promise<PoolWarmup> {
-  if (env.mode !== "local") return { status: "skipped", pools: [], note: `Pools are measured as found (${FORK_WARMUP_SKIP}).` };
+  if (env.mode !== "local") return { status: "skipped", pools: [], note: `No warm-up trade: ${FORK_WARMUP_SKIP}.` };
   const hops = routePools(tokens);
   const trader = await warmupWallet(env);
   const me = trader.account.address;
