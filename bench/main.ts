@@ -11,6 +11,7 @@ import { measureRebalance } from "./lib/rebalance";
 import { consoleTable, markdownSummary, toLatest, type BenchOutput } from "./lib/report";
 import { GAS_DEPOSIT_USD, measureSize, measureSlippage, type SizeResult, type SlippageDetail } from "./lib/suite";
 import { DEFAULT_BENCH_PARAMS, deployProtocol } from "./lib/vault";
+import { tradePoolsBothWays } from "./lib/warmup";
 
 export const DEFAULT_SIZES = [1, 2, 5, 10, 20];
 /** The size whose vault frames are profiled opcode by opcode (the targets' size). */
@@ -56,8 +57,13 @@ export async function runBench(options: BenchOptions): Promise<number> {
   const env: BenchEnv = fork ? await startForkBenchEnv() : (await startLocalBenchEnv()).env;
   try {
     console.log(`bench: ${env.description}`);
-    const protocol = await deployProtocol(env);
     const available = env.market.constituents.length;
+    // Every pool any measurement below swaps on (the largest basket, the slippage and batch vaults' first 10), traded
+    // both ways once on the local chain before anything is measured; a fork's pools are measured as found.
+    const measured = Math.min(available, Math.max(SLIPPAGE_CONSTITUENTS, 10, ...sizes));
+    const warmup = await tradePoolsBothWays(env, env.market.constituents.slice(0, measured));
+    console.log(`bench: ${warmup.note}`);
+    const protocol = await deployProtocol(env);
     const sizeResults: SizeResult[] = [];
     for (const n of sizes) {
       if (n > available) {
@@ -84,6 +90,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
         mode: fork ? "mainnet fork" : "local market",
         description: `${env.description}, contracts at ${sourceRevision()}`,
         depositUsd: GAS_DEPOSIT_USD,
+        poolWarmup: warmup.note,
         vaultParams: {
           mintFeeBps: DEFAULT_BENCH_PARAMS.mintFeeBps,
           burnFeeBps: DEFAULT_BENCH_PARAMS.burnFeeBps,

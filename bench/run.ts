@@ -1,8 +1,10 @@
 // npm run bench            : builds (forge + generated ABIs), then runs the benchmark on a fresh local anvil with the
 //                            fixture's market; writes bench-results/latest.json, details.json, summary.md and prints
-//                            a table.
+//                            a table. Every local pool on the measured routes is traded both ways first
+//                            (bench/lib/warmup.ts): no measured sale pays a fee-growth counter's first write.
 // npm run bench -- --fork  : the same suite on mainnet state at the pinned block of config/mainnet.json. Needs
 //                            FORK_URL; without it, prints why and exits 0 (before building). Writes bench-results/fork-*.
+//                            Mainnet pools are measured as found (they have long been traded both ways).
 // Options: --sizes 1,2,5 (default 1,2,5,10,20), --no-slippage, --out <dir>, --no-build.
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";

@@ -1,10 +1,11 @@
 // bench/lib/batch.ts on the local chain with small cohorts (the full 1/5/20/50 run is `npm run bench`): the rows are
 // measured from real receipts, returning users pay less than first-time ones, the balanced epoch's net is a small
-// part of its gross.
+// part of its gross; it measures only on pools traded both ways.
 import { describe, expect, it } from "vitest";
 import { benchEnvOf } from "./localEnv";
 import { deployProtocol } from "./vault";
 import { batchSummary, measureBatch } from "./batch";
+import { tradePoolsBothWays } from "./warmup";
 import { useLocalChain } from "../../sdk/local/testing";
 
 const local = useLocalChain();
@@ -12,8 +13,13 @@ const local = useLocalChain();
 describe("bench batch rows", () => {
   it("test_measureBatch_smallCohorts", async () => {
     const env = benchEnvOf(local.chain);
+    const tokens = env.market.constituents.slice(0, 10);
     const protocol = await deployProtocol(env);
-    const rows = await measureBatch(env, protocol, env.market.constituents.slice(0, 10), [1, 5]);
+    // As in `npm run bench`: the pools are traded both ways before anything is measured, and the batch refuses
+    // pools that were not.
+    await expect(measureBatch(env, protocol, tokens, [1])).rejects.toThrow(/never traded both ways/);
+    expect((await tradePoolsBothWays(env, tokens)).status).toBe("traded");
+    const rows = await measureBatch(env, protocol, tokens, [1, 5]);
     expect(rows.map((r) => `${r.kind}:${r.users}`)).toEqual(["first-time:1", "returning:1", "first-time:5", "returning:5", "balanced:10"]);
     const at = (kind: string, users: number) => rows.find((r) => r.kind === kind && r.users === users)!;
     for (const r of rows) {

@@ -12,6 +12,7 @@ import { createBatch, type ProtocolDeployment } from "../../sdk/protocol";
 import type { BenchEnv, BenchToken } from "./env";
 import { confirm } from "./env";
 import { createVault, depositUsdt, fundForDeposit } from "./vault";
+import { assertPoolsTraded } from "./warmup";
 import type { LocalWalletClient } from "../../sdk/local/localChain";
 
 export const BATCH_USER_COUNTS = [1, 5, 20, 50];
@@ -92,6 +93,7 @@ async function approveAll(env: BenchEnv, ws: readonly LocalWalletClient[], batch
 
 /** Measures every row on one 10-constituent (or the market's largest) vault with its batch. */
 export async function measureBatch(env: BenchEnv, protocol: ProtocolDeployment, tokens: readonly BenchToken[], counts: readonly number[] = BATCH_USER_COUNTS): Promise<BatchRow[]> {
+  await assertPoolsTraded(env, tokens);
   const vault = await createVault(env, protocol, tokens);
   const keeper = env.wallets[0]!;
   const { batch } = await createBatch(env.publicClient, keeper, protocol.batchFactory, vault);

@@ -9,6 +9,7 @@ import { confirm, snapshot, type BenchEnv, type BenchToken } from "./env";
 import type { RebalanceDetail } from "./report";
 import type { RebalanceRow } from "./suite";
 import { createVault, depositUsdt, fundForDeposit, type ProtocolDeployment } from "./vault";
+import { assertPoolsTraded } from "./warmup";
 
 /** {USDT units} Vault size before the market move: the gas rows' deposit size; every trade still clears minTradeValue ($10), and the thin pool of the 20-basket absorbs it. */
 const REBALANCE_SEED = 10_000n * 1_000_000n;
@@ -99,6 +100,7 @@ export async function measureRebalance(
     const rows = sizes.map((constituents) => ({ constituents, gas: null, turnoverRatio: null }));
     return { rows, measurements: [], detail: { status: "pending", note: "rebalancing is not in this build; gas and turnoverRatio are null" } };
   }
+  await assertPoolsTraded(env, env.market.constituents.slice(0, Math.max(0, ...sizes)));
   const measurements: RebalanceMeasurement[] = [];
   for (const n of sizes) {
     const revert = await snapshot(env);

@@ -45,7 +45,14 @@ export interface BenchOutput {
   slippage: SlippageDetail[];
   rebalance: RebalanceDetail;
   rebalanceMeasurements: RebalanceMeasurement[];
-  meta: { mode: string; description: string; depositUsd: number; vaultParams: Record<string, string | number> };
+  meta: {
+    mode: string;
+    description: string;
+    depositUsd: number;
+    /** How the pools were prepared before measuring (traded both ways on the local chain; as found on a fork). */
+    poolWarmup?: string;
+    vaultParams: Record<string, string | number>;
+  };
 }
 
 export function toLatest(out: Omit<BenchOutput, "latest">, rebalanceRows: RebalanceRow[]): LatestJson {
@@ -136,7 +143,8 @@ function floorTable(ten: SizeResult): string {
     "Lower bound for ANY design that follows issue #3 (every swap floored at its Chainlink price, so n + 1 feeds are read per USDT path; the " +
       "constituents bought or sold on Uniswap V3 in the same transaction): intrinsic gas + the measured pool legs + the measured feed reads + " +
       `the first access to every pool, token, feed and USDT (${fmt(COLD_ACCOUNT_ACCESS)} gas each) + USDT moved outside the swaps. ` +
-      "The vault's own bookkeeping (shares, fees, valuation, checks, events) comes on top.",
+      "The vault's own bookkeeping (shares, fees, valuation, checks, events) comes on top. The legs are those measured above, so the floor " +
+      "holds under the same pool condition as the measurement (on the local chain: pools already traded both ways, no first write of a fee-growth counter).",
     "",
     "| path | floor | target | headroom for the vault's own work | measured | vault's own work |",
     "|---|---:|---:|---:|---:|---:|",
@@ -165,7 +173,8 @@ export function markdownSummary(out: BenchOutput, reproduce: string): string {
       "`rawSwapGas` replays exactly the same legs (same input amounts, same pools, same pre-state via EVM snapshots) through Uniswap's SwapRouter " +
       "as ONE `multicall` transaction by a trader that already holds every token (so the router side pays no first write of a balance; " +
       "the vault's depositor is a new holder and does pay the first write of its share balance, about 20,000 gas, so the ratio is conservative). " +
-      "In kind: a third wallet brings the pro-rata basket for the same number of shares, then redeems in kind.",
+      "In kind: a third wallet brings the pro-rata basket for the same number of shares, then redeems in kind." +
+      (out.meta.poolWarmup === undefined ? "" : ` ${out.meta.poolWarmup}`),
     "",
   );
   parts.push(`Vault parameters: ${Object.entries(out.meta.vaultParams).map(([k, v]) => `${k} ${v}`).join(", ")}.`, "");

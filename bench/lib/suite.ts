@@ -9,6 +9,7 @@ import { quoteSingle, theoryForLeg } from "./pools";
 import { shortfallBps } from "./v3math";
 import { gasBreakdown, type GasBreakdown } from "./trace";
 import { opcodeProfile, type OpcodeProfile } from "./opcodes";
+import { assertPoolsTraded } from "./warmup";
 import {
   approveToken,
   approveUsdt,
@@ -106,7 +107,8 @@ async function prepareTrader(env: BenchEnv, trader: LocalWalletClient, tokens: r
 /**
  * Gas of a steady-state USDT deposit and redeem into an n-constituent vault that already holds the basket (a second
  * depositor), against the same legs (same amounts, same pools, same pre-state) through SwapRouter.multicall in one
- * transaction by a trader that already holds every token; plus the in-kind paths.
+ * transaction by a trader that already holds every token; plus the in-kind paths. On the local chain every pool on the
+ * routes must have been traded both ways first (bench/lib/warmup.ts), as any live mainnet pool has.
  */
 export async function measureSize(
   env: BenchEnv,
@@ -114,6 +116,7 @@ export async function measureSize(
   tokens: readonly BenchToken[],
   options: { profile?: boolean } = {},
 ): Promise<SizeResult> {
+  await assertPoolsTraded(env, tokens);
   const a = actors(env);
   const n = tokens.length;
   const vault = await createVault(env, protocol, tokens);
