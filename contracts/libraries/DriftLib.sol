@@ -18,9 +18,6 @@ library DriftLib {
     /// @notice {bps} 100 % in basis points; target weights must sum to exactly this.
     uint256 internal constant BPS = 10_000;
 
-    /// @notice D18{1} 100 % as an 18-decimal fraction.
-    uint256 internal constant ONE_D18 = 1e18;
-
     /// @notice D18{1} per {bps}: converts a bps weight to an 18-decimal weight.
     uint256 internal constant D18_PER_BPS = 1e14;
 
@@ -70,24 +67,6 @@ library DriftLib {
         uint256 n = values.length;
         for (uint256 i; i < n;) {
             total += values[i];
-            // Safe: i < n.
-            unchecked {
-                ++i;
-            }
-        }
-    }
-
-    /// @notice Current weight of each constituent as a fraction of NAV (constituents plus idle USDT).
-    /// @param values D18{USD} per-constituent values
-    /// @param idle D18{USD} idle USDT held by the vault
-    /// @return weightsD18 D18{1} per-constituent weight, rounded down; all zero for an empty vault
-    function weights(uint256[] memory values, uint256 idle) internal pure returns (uint256[] memory weightsD18) {
-        uint256 n = values.length;
-        weightsD18 = new uint256[](n);
-        uint256 nav = sum(values) + idle;
-        if (nav == 0) return weightsD18;
-        for (uint256 i; i < n;) {
-            weightsD18[i] = values[i] * ONE_D18 / nav;
             // Safe: i < n.
             unchecked {
                 ++i;

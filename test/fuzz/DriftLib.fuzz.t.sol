@@ -173,21 +173,6 @@ contract DriftLibFuzzTest is BasketFuzzBase {
         assertEq(r.maxIndex, DriftLib.NO_INDEX);
     }
 
-    function testFuzz_weights_sumToOne(uint256 seed, uint256 nRaw, uint256 scaleRaw, uint256 idleRaw) public pure {
-        (uint256[] memory values,) = _basket(seed, nRaw, scaleRaw);
-        uint256 idle = bound(idleRaw, 0, MAX_VALUE);
-        uint256[] memory w = DriftLib.weights(values, idle);
-        uint256 nav = _sum(values) + idle;
-        if (nav == 0) {
-            assertEq(_sum(w), 0);
-            return;
-        }
-        // Σ w = (1 − idle/nav) · 1e18, each term rounded down.
-        uint256 exact = _sum(values) * 1e18 / nav;
-        assertLe(_sum(w), exact);
-        assertGe(_sum(w) + values.length, exact);
-    }
-
     function testFuzz_targetValues_leaveLessThanNWei(uint256 seed, uint256 nRaw, uint256 navRaw) public pure {
         uint256 n = bound(nRaw, 1, MAX_N);
         uint256 nav = bound(navRaw, 0, 25 * MAX_VALUE);

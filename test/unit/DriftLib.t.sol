@@ -138,33 +138,6 @@ contract DriftLibTest is Test {
         this.driftExt(new uint256[](0), new uint256[](0), 0);
     }
 
-    // ---------------------------------------------------------------- weights
-
-    function test_weights_twoConstituents() public pure {
-        uint256[] memory w = DriftLib.weights(_a(60 * E, 40 * E), 0);
-        assertEq(w[0], 0.6e18);
-        assertEq(w[1], 0.4e18);
-    }
-
-    function test_weights_idleDilutes() public pure {
-        uint256[] memory w = DriftLib.weights(_a(45 * E, 45 * E), 10 * E);
-        assertEq(w[0], 0.45e18);
-        assertEq(w[1], 0.45e18);
-    }
-
-    function test_weights_roundDown() public pure {
-        uint256[] memory w = DriftLib.weights(_a(1, 1, 1), 0);
-        assertEq(w[0], 333_333_333_333_333_333);
-        assertEq(w[0] + w[1] + w[2], 1e18 - 1);
-    }
-
-    function test_weights_emptyVaultIsZero() public pure {
-        uint256[] memory w = DriftLib.weights(_a(0, 0), 0);
-        assertEq(w.length, 2);
-        assertEq(w[0], 0);
-        assertEq(w[1], 0);
-    }
-
     // ---------------------------------------------------------------- targetValues / sum / validateTargets
 
     function test_targetValues_roundDownAndLeaveDust() public pure {
