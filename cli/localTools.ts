@@ -13,7 +13,7 @@ import { isDevNode, localToken, movePrice, refreshFeeds, warpTime, type MoveMode
 import { repoRoot } from "../sdk/local/paths";
 import { chainIdentity, deploymentsDirFor, readDeployments } from "./deployments";
 import { parseAmount, table, toJson } from "./format";
-import type { CliIo } from "./main";
+import type { CliIo } from "./connect";
 
 export const LOCAL_TOOLS_USAGE = `local chain tools (anvil; the chain from \`npm run chain\`)
   prices refresh                   re-post every feed's current price (stale feeds become fresh)
