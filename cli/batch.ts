@@ -2,7 +2,6 @@
 // Registered by cli/main.ts (runCli hands these commands here). Same conventions as the direct commands: human
 // output by default, `--json` for scripts (one JSON document on stdout, progress on stderr), `--dry-run` simulates the
 // whole sequence (approval included) and reports gas without signing, every refusal explained in plain words.
-import { parseArgs } from "node:util";
 import { getAddress, isAddress, type Address } from "viem";
 import {
   batchOf,
@@ -22,7 +21,7 @@ import {
   type Wallet,
 } from "../sdk/client";
 import { iIndexVaultAbi } from "../sdk/generated/abis";
-import { COMMON_OPTIONS, connect, failed, need, optionsOf, out, UsageError, vaultOf, walletOf, withProgress, type CliIo, type CommonOptions, type Session } from "./connect";
+import { connect, failed, need, optionsOf, out, parseCommandLine, UsageError, vaultOf, walletOf, withProgress, type CliIo, type CommonOptions, type Session } from "./connect";
 import { fmtUnits, fmtUsdt, keyValues, parseAmount } from "./format";
 
 /** The commands this module serves. */
@@ -77,15 +76,7 @@ type Ctx = Session<Options>;
 export async function runBatchCli(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        ...COMMON_OPTIONS,
-        batch: { type: "string" },
-        controller: { type: "string" },
-      },
-    });
+    parsed = parseCommandLine(argv, { batch: { type: "string" }, controller: { type: "string" } });
   } catch (error) {
     io.stderr(`${(error as Error).message}\n\n${BATCH_USAGE}\n`);
     return 2;

@@ -1,6 +1,7 @@
 // What every command of the wallet CLI shares (cli/main.ts: the vault commands, cli/batch.ts: the batch commands):
 // the io, the options every command reads, the connection to the node and its chain's records, the signing wallet,
 // which index --vault names, output, progress while transactions confirm, and how a failure is reported.
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createPublicClient, createWalletClient, getAddress, http, isAddress, type Address, type Chain } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry, mainnet } from "viem/chains";
@@ -40,6 +41,11 @@ export const COMMON_OPTIONS = {
   "dry-run": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
+
+/** Parses a command line: positionals, COMMON_OPTIONS and the command set's `extra` options (throws on a bad option). */
+export function parseCommandLine<const E extends NonNullable<ParseArgsConfig["options"]>>(argv: readonly string[], extra: E) {
+  return parseArgs({ args: [...argv], allowPositionals: true, options: { ...COMMON_OPTIONS, ...extra } });
+}
 
 export interface CommonOptions {
   vault?: string;

@@ -1,6 +1,5 @@
 // The wallet CLI: `npm run cli -- <command>` or the `index-vault` bin. Human-readable tables by default, `--json` for
 // scripts (progress goes to stderr, so stdout stays one JSON document), every revert explained (cli/errors.ts).
-import { parseArgs } from "node:util";
 import { getAddress, isAddress, parseEventLogs, type Address } from "viem";
 import { ANVIL_ACCOUNT_COUNT } from "../sdk/local/accounts";
 import { repoRoot } from "../sdk/local/paths";
@@ -8,12 +7,12 @@ import { isLocalTool, LOCAL_TOOLS_USAGE, runLocalTool } from "./localTools";
 import { fmtBps, fmtUnits, fmtUsdt, keyValues, parseAmount, shortAddress, table, toJson } from "./format";
 import { BATCH_USAGE, isBatchCommand, runBatchCli } from "./batch";
 import {
-  COMMON_OPTIONS,
   connect,
   factoryOf,
   failed,
   need,
   optionsOf,
+  parseCommandLine,
   out,
   processIo,
   UsageError,
@@ -142,16 +141,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   if (isBatchCommand(argv)) return runBatchCli(argv, io); // cli/batch.ts: the ERC-7540 batch commands
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        ...COMMON_OPTIONS,
-        quoter: { type: "string" },
-        slippage: { type: "string" },
-        deadline: { type: "string" },
-      },
-    });
+    parsed = parseCommandLine(argv, { quoter: { type: "string" }, slippage: { type: "string" }, deadline: { type: "string" } });
   } catch (error) {
     const message = (error as Error).message;
     // node:util reads "--slippage -5" as an option followed by another option.
