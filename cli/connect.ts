@@ -1,6 +1,7 @@
 // What every command of the wallet CLI shares (cli/main.ts: the vault commands, cli/batch.ts: the batch commands):
 // the io, the options every command reads, the connection to the node and its chain's records, the signing wallet,
 // which index --vault names, output, progress while transactions confirm, and how a failure is reported.
+import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createPublicClient, createWalletClient, getAddress, http, isAddress, type Address, type Chain } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -8,7 +9,6 @@ import { foundry, mainnet } from "viem/chains";
 import { assertVault, explainError, listVaults, vaultAbi, type AnyPublicClient, type Wallet } from "../sdk/client";
 import { ANVIL_ACCOUNT_COUNT, devAccounts } from "../sdk/local/accounts";
 import { repoRoot } from "../sdk/local/paths";
-import { join } from "node:path";
 import { deploymentsDirFor, readDeployments, type Deployments } from "./deployments";
 import { toJson } from "./format";
 import { progressLine, type ProgressLine } from "./progress";
