@@ -73,13 +73,18 @@ export interface Session<O extends CommonOptions = CommonOptions> {
   io: CliIo;
 }
 
+/** The node: --rpc, else $INDEX_VAULT_RPC_URL, else the local chain's 8545. */
+export function rpcUrlOf(options: { rpc?: string }, env: CliIo["env"]): string {
+  return options.rpc ?? env.INDEX_VAULT_RPC_URL ?? "http://127.0.0.1:8545";
+}
+
 /**
  * Connects to --rpc (else $INDEX_VAULT_RPC_URL, else the local 8545) and reads the chain's own records (--deployments,
  * else deployments/local/<chain id>-<genesis>/localhost, cli/deployments.ts). With --factory and no --deployments the
  * records are not read, unless `recordsWithFactory` (commands that need more than the factory from them).
  */
 export async function connect<O extends CommonOptions>(options: O, io: CliIo, recordsWithFactory = false): Promise<Session<O>> {
-  const rpcUrl = options.rpc ?? io.env.INDEX_VAULT_RPC_URL ?? "http://127.0.0.1:8545";
+  const rpcUrl = rpcUrlOf(options, io.env);
   const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
   let chainId: number;
   try {
