@@ -20,8 +20,7 @@ import {
   type TxOutcome,
   type Wallet,
 } from "../sdk/client";
-import { iIndexVaultAbi } from "../sdk/generated/abis";
-import { connect, failed, need, optionsOf, out, parseCommandLine, UsageError, vaultOf, walletOf, withProgress, type CliIo, type CommonOptions, type Session } from "./connect";
+import { connect, failed, need, optionsOf, out, parseCommandLine, sharesArg, UsageError, vaultOf, walletOf, withProgress, type CliIo, type CommonOptions, type Session } from "./connect";
 import { fmtUnits, fmtUsdt, keyValues, parseAmount } from "./format";
 
 /** The commands this module serves. */
@@ -189,10 +188,7 @@ async function cmdRequestRedeem(ctx: Ctx, sharesText: string): Promise<number> {
   const batch = await batchOfCtx(ctx);
   const { vault, status } = await readBatchStatus(ctx.client, batch);
   const owner = wallet.account.address;
-  const balance = await ctx.client.readContract({ address: vault, abi: iIndexVaultAbi, functionName: "balanceOf", args: [owner] });
-  const shares = sharesText === "all" ? balance : parseAmount(sharesText, 18, "shares");
-  if (shares === 0n) throw new Error(`${owner} holds no shares of this index`);
-  if (balance < shares) throw new Error(`${owner} holds ${fmtUnits(balance, 18, 6)} shares of this index, ${fmtUnits(shares, 18, 6)} asked`);
+  const shares = await sharesArg(ctx, vault, sharesText, owner);
   const controller = controllerOf(ctx, wallet);
   const calls = await requestRedeemCalls(ctx.client, owner, batch, vault, { amount: shares, controller });
   const outcomes = await run(ctx, wallet, calls, { batch, controller, shares, requestId: status.epoch });

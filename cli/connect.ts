@@ -10,7 +10,7 @@ import { assertVault, explainError, listVaults, vaultAbi, type AnyPublicClient, 
 import { ANVIL_ACCOUNT_COUNT, devAccounts } from "../sdk/local/accounts";
 import { repoRoot } from "../sdk/local/paths";
 import { deploymentsDirFor, readDeployments, type Deployments } from "./deployments";
-import { toJson } from "./format";
+import { fmtUnits, parseAmount, toJson } from "./format";
 import { progressLine, type ProgressLine } from "./progress";
 
 export interface CliIo {
@@ -162,6 +162,22 @@ export async function vaultOf(ctx: Session): Promise<Address> {
     if (status.toLowerCase() === wanted.toLowerCase()) return vault;
   }
   throw new Error(`no index "${wanted}": use an address, an id (${[...ctx.deployments.records.keys()].filter((k) => k.startsWith("Index_")).map((k) => k.slice(6)).join(", ") || "none recorded"}) or a symbol`);
+}
+
+/** A shares argument: "all" (the owner's whole balance) or an amount, refused above the owner's balance (no owner: unchecked). */
+export async function sharesArg(ctx: Session, vault: Address, text: string, owner: Address | undefined): Promise<bigint> {
+  if (text === "all") {
+    if (owner === undefined) throw new UsageError('"all" shares: whose? (an account is needed)');
+    const balance = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [owner] });
+    if (balance === 0n) throw new Error(`${owner} holds no shares of this index`);
+    return balance;
+  }
+  const shares = parseAmount(text, 18, "shares");
+  if (owner !== undefined) {
+    const balance = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [owner] });
+    if (balance < shares) throw new Error(`${owner} holds ${fmtUnits(balance, 18, 6)} shares of this index, ${fmtUnits(shares, 18, 6)} asked`);
+  }
+  return shares;
 }
 
 /** A positional argument the command cannot do without. */

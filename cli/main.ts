@@ -12,9 +12,10 @@ import {
   failed,
   need,
   optionsOf,
-  parseCommandLine,
   out,
+  parseCommandLine,
   processIo,
+  sharesArg,
   UsageError,
   vaultOf,
   walletOf,
@@ -230,21 +231,6 @@ async function deadlineOf(ctx: Context): Promise<bigint> {
   return block.timestamp + BigInt(seconds);
 }
 
-async function sharesArg(ctx: Context, vault: Address, text: string, owner: Address): Promise<bigint> {
-  if (text === "all") {
-    const balance = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [owner] });
-    if (balance === 0n) throw new Error(`${owner} holds no shares of this index`);
-    return balance;
-  }
-  const shares = parseAmount(text, 18, "shares");
-  if (owner !== ZERO) {
-    const balance = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [owner] });
-    if (balance < shares) throw new Error(`${owner} holds ${fmtUnits(balance, 18, 6)} shares of this index, ${fmtUnits(shares, 18, 6)} asked`);
-  }
-  return shares;
-}
-
-const ZERO = "0x0000000000000000000000000000000000000000" as Address;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Commands
@@ -368,7 +354,7 @@ async function cmdQuoteDeposit(ctx: Context, amountText: string): Promise<number
 
 async function cmdQuoteRedeem(ctx: Context, sharesText: string): Promise<number> {
   const vault = await vaultOf(ctx);
-  const owner = sharesText === "all" ? walletOf(ctx).account.address : ZERO;
+  const owner = sharesText === "all" ? walletOf(ctx).account.address : undefined;
   const shares = await sharesArg(ctx, vault, sharesText, owner);
   const s = await readVaultStatus(ctx.client, vault);
   if (s.priceError !== undefined) throw new Error(`prices unavailable: ${s.priceError}`);

@@ -97,6 +97,18 @@ describe("cli batch commands", () => {
     expect(units(back.json.amount)).toBe(sharesOut);
   }, 240_000);
 
+  it("test_requestRedeem_moreThanBalance_failsBeforeSending", async () => {
+    const account = local.chain.accounts[8]!.address;
+    const nonce = await local.chain.publicClient.getTransactionCount({ address: account });
+    const r = await cli("request-redeem", "5", "--vault", "btc-eth", "--account", "8", "--json");
+    expect(r.code).toBe(1);
+    expect((r.json.error as { message: string }).message).toBe(`${account} holds 0 shares of this index, 5 asked`);
+    const all = await cli("request-redeem", "all", "--vault", "btc-eth", "--account", "8");
+    expect(all.code).toBe(1);
+    expect(all.stderr).toMatch(/holds no shares of this index/);
+    expect(await local.chain.publicClient.getTransactionCount({ address: account })).toBe(nonce);
+  });
+
   it("test_pending_human_output", async () => {
     const r = await cli("pending", "--vault", "btc-eth", "--account", "2");
     expect(r.code, r.stderr).toBe(0);
