@@ -2,18 +2,11 @@
 // Registered by cli/main.ts (runCli hands these commands here). Same conventions as the direct commands: human
 // output by default, `--json` for scripts (one JSON document on stdout, progress on stderr), `--dry-run` simulates the
 // whole sequence (approval included) and reports gas without signing, every refusal explained in plain words.
-import { parseArgs } from "node:util";
-import { createPublicClient, createWalletClient, getAddress, http, isAddress, type Address, type Chain } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { foundry, mainnet } from "viem/chains";
-import { ANVIL_ACCOUNT_COUNT, devAccounts } from "../sdk/local/accounts";
-import { repoRoot } from "../sdk/local/paths";
+import { getAddress, isAddress, type Address } from "viem";
 import {
   batchOf,
   cancelRequestCalls,
   claimSettledCalls,
-  explainError,
-  listVaults,
   readBatchPosition,
   readBatchStatus,
   requestDepositCalls,
@@ -21,18 +14,14 @@ import {
   sendCalls,
   settleBatchCalls,
   settlementOf,
-  type AnyPublicClient,
   type BatchSide,
   type ContractCall,
   type DryRunResult,
   type TxOutcome,
   type Wallet,
 } from "../sdk/client";
-import { iIndexVaultAbi } from "../sdk/generated/abis";
-import { defaultDeploymentsDir, readDeployments, type Deployments } from "./deployments";
-import { fmtUnits, fmtUsdt, keyValues, parseAmount, toJson } from "./format";
-import type { CliIo } from "./main";
-import { progressLine } from "./progress";
+import { connect, failed, need, optionsOf, out, parseCommandLine, sharesArg, UsageError, vaultOf, walletOf, withProgress, type CliIo, type CommonOptions, type Session } from "./connect";
+import { fmtUnits, fmtUsdt, keyValues, parseAmount } from "./format";
 
 /** The commands this module serves. */
 export const BATCH_COMMANDS = ["request-deposit", "request-redeem", "pending", "claim", "cancel", "settle"] as const;
@@ -75,49 +64,18 @@ function hasPositional(args: readonly string[]): boolean {
   return false;
 }
 
-class UsageError extends Error {}
-
-interface Options {
-  vault?: string;
+interface Options extends CommonOptions {
   batch?: string;
   controller?: string;
-  rpc?: string;
-  deployments?: string;
-  factory?: string;
-  account?: string;
-  json: boolean;
-  dryRun: boolean;
 }
 
-interface Ctx {
-  rpcUrl: string;
-  chain: Chain;
-  client: AnyPublicClient;
-  deployments: Deployments;
-  options: Options;
-  io: CliIo;
-}
+type Ctx = Session<Options>;
 
 /** Runs one batch command (argv as given to the CLI); returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function runBatchCli(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        vault: { type: "string" },
-        batch: { type: "string" },
-        controller: { type: "string" },
-        rpc: { type: "string" },
-        deployments: { type: "string" },
-        factory: { type: "string" },
-        account: { type: "string" },
-        json: { type: "boolean", default: false },
-        "dry-run": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
+    parsed = parseCommandLine(argv, { batch: { type: "string" }, controller: { type: "string" } });
   } catch (error) {
     io.stderr(`${(error as Error).message}\n\n${BATCH_USAGE}\n`);
     return 2;
@@ -127,11 +85,10 @@ export async function runBatchCli(argv: readonly string[], io: CliIo): Promise<n
     io.stdout(`${BATCH_USAGE}\n`);
     return 0;
   }
-  const { "dry-run": dryRun, json, help: _help, ...rest } = values;
-  const options: Options = { ...rest, json: json === true, dryRun: dryRun === true };
+  const options: Options = optionsOf(values);
   try {
     const [command, ...args] = positionals;
-    const ctx = await connect(options, io);
+    const ctx = await connect(options, io, true); // the records name the batches: read them even with --factory
     switch (command) {
       case "request-deposit":
         return await cmdRequestDeposit(ctx, need(args[0], "request-deposit <usdt>"));
@@ -156,47 +113,8 @@ export async function runBatchCli(argv: readonly string[], io: CliIo): Promise<n
       io.stderr(`${error.message}\n\n${BATCH_USAGE}\n`);
       return 2;
     }
-    const explained = explainError(error);
-    if (options.json) io.stdout(`${toJson({ ok: false, error: { name: explained.errorName, message: explained.message, args: explained.args, data: explained.data } })}\n`);
-    io.stderr(`error: ${explained.message}${explained.errorName === undefined ? "" : ` [${explained.errorName}]`}\n`);
-    return 1;
+    return failed(io, options.json, error);
   }
-}
-
-function need(value: string | undefined, usage: string): string {
-  if (value === undefined) throw new UsageError(`missing argument: ${usage}`);
-  return value;
-}
-
-async function connect(options: Options, io: CliIo): Promise<Ctx> {
-  const rpcUrl = options.rpc ?? io.env.INDEX_VAULT_RPC_URL ?? "http://127.0.0.1:8545";
-  const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
-  let chainId: number;
-  try {
-    chainId = await probe.getChainId();
-  } catch {
-    throw new Error(`no node answers at ${rpcUrl}: start one (e.g. node_modules/.bin/anvil) or pass --rpc <url>`);
-  }
-  const base = chainId === 1 ? mainnet : foundry;
-  const chain: Chain = { ...base, id: chainId, rpcUrls: { default: { http: [rpcUrl] } } };
-  const client = createPublicClient({ chain, transport: http(rpcUrl, { retryCount: 0 }), pollingInterval: chainId === 31337 ? 50 : 2_000 });
-  const deployments = readDeployments(options.deployments ?? defaultDeploymentsDir(repoRoot(), chainId));
-  if (deployments.chainId !== undefined && deployments.chainId !== chainId) {
-    throw new Error(`${deployments.dir} belongs to chain ${deployments.chainId}, the node is chain ${chainId}: pass --deployments or --batch`);
-  }
-  return { rpcUrl, chain, client, deployments, options, io };
-}
-
-function walletOf(ctx: Ctx): Wallet {
-  const key = ctx.io.env.PRIVATE_KEY;
-  if (key !== undefined && key !== "") {
-    if (ctx.options.account !== undefined) throw new UsageError("--account and PRIVATE_KEY are exclusive");
-    return createWalletClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), account: privateKeyToAccount(key as `0x${string}`), pollingInterval: 50 });
-  }
-  if (ctx.chain.id !== 31337) throw new Error("set PRIVATE_KEY to sign (dev accounts only exist on a local chain)");
-  const n = Number(ctx.options.account ?? "0");
-  if (!Number.isInteger(n) || n < 0 || n >= ANVIL_ACCOUNT_COUNT) throw new UsageError(`--account must be 0..${ANVIL_ACCOUNT_COUNT - 1}`);
-  return createWalletClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), account: devAccounts()[n]!, pollingInterval: 50 });
 }
 
 function controllerOf(ctx: Ctx, wallet: Wallet | (() => Wallet)): Address {
@@ -225,29 +143,6 @@ async function batchOfCtx(ctx: Ctx): Promise<Address> {
   return batch;
 }
 
-async function vaultOf(ctx: Ctx): Promise<Address> {
-  const wanted = ctx.options.vault;
-  if (wanted !== undefined && isAddress(wanted)) return getAddress(wanted);
-  if (wanted !== undefined) {
-    const record = ctx.deployments.records.get(`Index_${wanted}`);
-    if (record !== undefined) return record.address;
-  }
-  const factory = ctx.options.factory !== undefined ? getAddress(ctx.options.factory) : ctx.deployments.records.get("IndexFactory")?.address;
-  if (factory === undefined) throw new Error(`no IndexFactory in ${ctx.deployments.dir}: pass --factory, --vault <address> or --batch`);
-  const vaults = await listVaults(ctx.client, factory);
-  if (vaults.length === 0) throw new Error("the factory has no index yet");
-  if (wanted === undefined) return vaults[0]!;
-  for (const vault of vaults) {
-    const symbol = await ctx.client.readContract({ address: vault, abi: iIndexVaultAbi, functionName: "symbol" });
-    if (symbol.toLowerCase() === wanted.toLowerCase()) return vault;
-  }
-  throw new Error(`no index "${wanted}": use an address, an id or a symbol`);
-}
-
-function out(ctx: Ctx, json: unknown, human: string): void {
-  ctx.io.stdout(ctx.options.json ? `${toJson(json)}\n` : `${human}\n`);
-}
-
 /** Sends `calls` (or, with --dry-run, simulates them) and prints the dry run; returns undefined on a dry run. */
 async function run(ctx: Ctx, wallet: Wallet, calls: readonly ContractCall[], context: Record<string, unknown>): Promise<TxOutcome[] | undefined> {
   if (ctx.options.dryRun) {
@@ -262,12 +157,7 @@ async function run(ctx: Ctx, wallet: Wallet, calls: readonly ContractCall[], con
     );
     return undefined;
   }
-  const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
-  try {
-    return await sendCalls(ctx.client, wallet, calls, progress);
-  } finally {
-    progress.stop();
-  }
+  return withProgress(ctx, (progress) => sendCalls(ctx.client, wallet, calls, progress));
 }
 
 const gasOf = (outcomes: readonly TxOutcome[]): bigint => outcomes.reduce((g, o) => g + o.gasUsed, 0n);
@@ -298,10 +188,7 @@ async function cmdRequestRedeem(ctx: Ctx, sharesText: string): Promise<number> {
   const batch = await batchOfCtx(ctx);
   const { vault, status } = await readBatchStatus(ctx.client, batch);
   const owner = wallet.account.address;
-  const balance = await ctx.client.readContract({ address: vault, abi: iIndexVaultAbi, functionName: "balanceOf", args: [owner] });
-  const shares = sharesText === "all" ? balance : parseAmount(sharesText, 18, "shares");
-  if (shares === 0n) throw new Error(`${owner} holds no shares of this index`);
-  if (balance < shares) throw new Error(`${owner} holds ${fmtUnits(balance, 18, 6)} shares of this index, ${fmtUnits(shares, 18, 6)} asked`);
+  const shares = await sharesArg(ctx, vault, sharesText, owner);
   const controller = controllerOf(ctx, wallet);
   const calls = await requestRedeemCalls(ctx.client, owner, batch, vault, { amount: shares, controller });
   const outcomes = await run(ctx, wallet, calls, { batch, controller, shares, requestId: status.epoch });

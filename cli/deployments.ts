@@ -20,11 +20,6 @@ export interface Deployments {
   localMarket?: LocalMarket;
 }
 
-/** Default records folder of a chain: deployments/localhost for anvil (31337), deployments/mainnet for 1. */
-export function defaultDeploymentsDir(root: string, chainId: number): string {
-  return join(root, "deployments", chainId === 1 ? "mainnet" : "localhost");
-}
-
 /** Reads every record of a hardhat-deploy network folder; an absent folder gives no records. */
 export function readDeployments(dir: string): Deployments {
   const records = new Map<string, DeploymentRecord>();

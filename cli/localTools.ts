@@ -13,7 +13,7 @@ import { isDevNode, localToken, movePrice, refreshFeeds, warpTime, type MoveMode
 import { repoRoot } from "../sdk/local/paths";
 import { chainIdentity, deploymentsDirFor, readDeployments } from "./deployments";
 import { parseAmount, table, toJson } from "./format";
-import type { CliIo } from "./main";
+import { rpcUrlOf, UsageError, type CliIo } from "./connect";
 
 export const LOCAL_TOOLS_USAGE = `local chain tools (anvil; the chain from \`npm run chain\`)
   prices refresh                   re-post every feed's current price (stale feeds become fresh)
@@ -27,8 +27,6 @@ export function isLocalTool(positionals: readonly string[]): boolean {
   if (command === "prices" || command === "time") return true;
   return command === "faucet" && first !== undefined && !/^[\d.,_]+$/.test(first);
 }
-
-class UsageError extends Error {}
 
 /** Runs a local tool; returns the exit code (0 ok, 1 failed, 2 usage). */
 export async function runLocalTool(argv: readonly string[], io: CliIo): Promise<number> {
@@ -78,7 +76,7 @@ export async function runLocalTool(argv: readonly string[], io: CliIo): Promise<
       throw new UsageError(`unknown local tool "${positionals.join(" ")}"`);
     })();
 
-    const rpcUrl = values.rpc ?? io.env.INDEX_VAULT_RPC_URL ?? "http://127.0.0.1:8545";
+    const rpcUrl = rpcUrlOf(values, io.env);
     const id = await chainIdentity(rpcUrl);
     if (!(await isDevNode(rpcUrl))) throw new Error(`${rpcUrl} is not a local development node (anvil): local tools only run there`);
     const deployments = readDeployments(values.deployments ?? deploymentsDirFor(repoRoot(), id));

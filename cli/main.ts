@@ -1,29 +1,39 @@
 // The wallet CLI: `npm run cli -- <command>` or the `index-vault` bin. Human-readable tables by default, `--json` for
 // scripts (progress goes to stderr, so stdout stays one JSON document), every revert explained (cli/errors.ts).
-import { parseArgs } from "node:util";
-import { createPublicClient, createWalletClient, getAddress, http, isAddress, parseEventLogs, type Address, type Chain } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { foundry, mainnet } from "viem/chains";
-import { ANVIL_ACCOUNT_COUNT, devAccounts } from "../sdk/local/accounts";
+import { getAddress, isAddress, parseEventLogs, type Address } from "viem";
+import { ANVIL_ACCOUNT_COUNT } from "../sdk/local/accounts";
 import { repoRoot } from "../sdk/local/paths";
-import { deploymentsDirFor, readDeployments, type Deployments } from "./deployments";
 import { isLocalTool, LOCAL_TOOLS_USAGE, runLocalTool } from "./localTools";
 import { fmtBps, fmtUnits, fmtUsdt, keyValues, parseAmount, shortAddress, table, toJson } from "./format";
-import { progressLine } from "./progress";
 import { BATCH_USAGE, isBatchCommand, runBatchCli } from "./batch";
 import {
-  assertVault,
+  connect,
+  factoryOf,
+  failed,
+  need,
+  optionsOf,
+  out,
+  parseCommandLine,
+  processIo,
+  sharesArg,
+  UsageError,
+  vaultOf,
+  walletOf,
+  withProgress,
+  type CliIo,
+  type CommonOptions,
+  type Session,
+} from "./connect";
+import {
   claimCalls,
   depositInKindCalls,
   dryRunCalls,
   readClaimable,
   revokeCall,
   sendCalls,
-  shareBalance,
   validateShares,
   type ContractCall,
   type DryRunResult,
-  explainError,
   vaultAbi,
   deposit,
   depositCalls,
@@ -38,10 +48,8 @@ import {
   redeemInKind,
   send,
   withSlippage,
-  type AnyPublicClient,
   type Leg,
   type VaultStatus,
-  type Wallet,
 } from "../sdk/client";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -80,43 +88,15 @@ ${LOCAL_TOOLS_USAGE}
 
 ${BATCH_USAGE}`;
 
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  isTTY: boolean;
-  env: Record<string, string | undefined>;
-}
+export { processIo, type CliIo } from "./connect";
 
-export const processIo: CliIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  isTTY: process.stderr.isTTY === true,
-  env: process.env,
-};
-
-class UsageError extends Error {}
-
-interface Context {
-  rpcUrl: string;
-  chain: Chain;
-  client: AnyPublicClient;
-  deployments: Deployments;
-  options: Options;
-  io: CliIo;
-}
-
-interface Options {
-  vault?: string;
-  rpc?: string;
-  deployments?: string;
-  factory?: string;
+interface Options extends CommonOptions {
   quoter?: string;
-  account?: string;
   slippage?: string;
   deadline?: string;
-  json: boolean;
-  dryRun: boolean;
 }
+
+type Context = Session<Options>;
 
 /** Every command, its positional arguments' usage, and whether it sends a transaction. */
 const COMMANDS: Record<string, { usage: string; args: number; sends: boolean }> = {
@@ -162,23 +142,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   if (isBatchCommand(argv)) return runBatchCli(argv, io); // cli/batch.ts: the ERC-7540 batch commands
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        vault: { type: "string" },
-        rpc: { type: "string" },
-        deployments: { type: "string" },
-        factory: { type: "string" },
-        quoter: { type: "string" },
-        account: { type: "string" },
-        slippage: { type: "string" },
-        deadline: { type: "string" },
-        json: { type: "boolean", default: false },
-        "dry-run": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
+    parsed = parseCommandLine(argv, { quoter: { type: "string" }, slippage: { type: "string" }, deadline: { type: "string" } });
   } catch (error) {
     const message = (error as Error).message;
     // node:util reads "--slippage -5" as an option followed by another option.
@@ -190,7 +154,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     io.stdout(`${USAGE}\n`);
     return values.help === true ? 0 : 2;
   }
-  const options: Options = { ...values, json: values.json === true, dryRun: values["dry-run"] === true } as Options;
+  const options: Options = optionsOf(values);
   try {
     checkCommandLine(positionals, options, io.env);
   } catch (error) {
@@ -229,10 +193,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     }
   } catch (error) {
     if (error instanceof UsageError) return usageError(io, options.json, error.message);
-    const explained = explainError(error);
-    if (options.json) io.stdout(`${toJson({ ok: false, error: { name: explained.errorName, message: explained.message, args: explained.args, data: explained.data } })}\n`);
-    io.stderr(`error: ${explained.message}${explained.errorName === undefined ? "" : ` [${explained.errorName}]`}\n`);
-    return 1;
+    return failed(io, options.json, error);
   }
 }
 
@@ -247,76 +208,6 @@ function usageError(io: CliIo, json: boolean, message: string): number {
   return 2;
 }
 
-function need(value: string | undefined, usage: string): string {
-  if (value === undefined) throw new UsageError(`missing argument: ${usage}`);
-  return value;
-}
-
-async function connect(options: Options, io: CliIo): Promise<Context> {
-  const rpcUrl = options.rpc ?? io.env.INDEX_VAULT_RPC_URL ?? "http://127.0.0.1:8545";
-  const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
-  let chainId: number;
-  try {
-    chainId = await probe.getChainId();
-  } catch {
-    throw new Error(`no node at ${rpcUrl}: start one with \`npm run chain\` (or pass --rpc <url>)`);
-  }
-  const base = chainId === 1 ? mainnet : foundry;
-  const chain: Chain = { ...base, id: chainId, rpcUrls: { default: { http: [rpcUrl] } } };
-  const client = createPublicClient({ chain, transport: http(rpcUrl, { retryCount: 0 }), pollingInterval: chainId === 31337 ? 50 : 2_000 });
-  // Each chain has its own records (chain id + genesis hash, cli/deployments.ts): another node's never apply.
-  const genesis = await client.getBlock({ blockNumber: 0n });
-  const ownDir = deploymentsDirFor(repoRoot(), { chainId, genesisHash: genesis.hash });
-  // --factory alone (no --deployments): the records are not needed, so they are not read.
-  const deployments = readDeployments(options.deployments ?? (options.factory === undefined ? ownDir : join(ownDir, "..", ".none")));
-  if (deployments.chainId !== undefined && deployments.chainId !== chainId) {
-    throw new Error(`${deployments.dir} belongs to chain ${deployments.chainId}, the node is chain ${chainId}: pass the chain's --deployments, or --factory <address>`);
-  }
-  const factory = deployments.records.get("IndexFactory");
-  if (options.factory === undefined && factory !== undefined && (await client.getCode({ address: factory.address })) === undefined) {
-    throw new Error(
-      `no contract at the IndexFactory address recorded in ${deployments.dir} (${factory.address}): the records are from an earlier chain. ` +
-        "Start a chain with everything deployed (npm run chain), deploy to this one (npm run deploy:local -- --rpc <url>), or pass --factory <address>",
-    );
-  }
-  return { rpcUrl, chain, client, deployments, options, io };
-}
-
-function factoryOf(ctx: Context): Address {
-  const given = ctx.options.factory;
-  if (given !== undefined) return getAddress(given);
-  const record = ctx.deployments.records.get("IndexFactory");
-  if (record === undefined) {
-    throw new Error(
-      `no IndexFactory recorded for this chain (${ctx.deployments.dir}): start a chain with everything deployed (npm run chain), ` +
-        "deploy to this node (npm run deploy:local -- --rpc <url>), or pass --factory <address>",
-    );
-  }
-  return record.address;
-}
-
-async function vaultOf(ctx: Context): Promise<Address> {
-  const wanted = ctx.options.vault;
-  if (wanted !== undefined && /^0x[0-9a-fA-F]{40}$/.test(wanted)) {
-    if (!isAddress(wanted)) throw new Error(`--vault ${wanted}: bad address checksum (did you mean ${getAddress(wanted.toLowerCase())}?)`);
-    await assertVault(ctx.client, getAddress(wanted));
-    return getAddress(wanted);
-  }
-  if (wanted !== undefined && /^0x/i.test(wanted)) throw new Error(`--vault ${wanted}: not an address (0x followed by 40 hex digits)`);
-  if (wanted !== undefined) {
-    const record = ctx.deployments.records.get(`Index_${wanted}`);
-    if (record !== undefined) return record.address;
-  }
-  const vaults = await listVaults(ctx.client, factoryOf(ctx));
-  if (vaults.length === 0) throw new Error("the factory has no index yet");
-  if (wanted === undefined) return vaults[0]!;
-  for (const vault of vaults) {
-    const status = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "symbol" });
-    if (status.toLowerCase() === wanted.toLowerCase()) return vault;
-  }
-  throw new Error(`no index "${wanted}": use an address, an id (${[...ctx.deployments.records.keys()].filter((k) => k.startsWith("Index_")).map((k) => k.slice(6)).join(", ") || "none recorded"}) or a symbol`);
-}
-
 function quoterOf(ctx: Context): Address {
   if (ctx.options.quoter !== undefined) return getAddress(ctx.options.quoter);
   if (ctx.deployments.localMarket !== undefined) return ctx.deployments.localMarket.quoterV2;
@@ -325,19 +216,6 @@ function quoterOf(ctx: Context): Address {
     if (config.market?.quoterV2 !== undefined) return getAddress(config.market.quoterV2);
   }
   throw new Error("no QuoterV2 known for this chain: pass --quoter <address>");
-}
-
-function walletOf(ctx: Context): Wallet {
-  const key = ctx.io.env.PRIVATE_KEY;
-  if (key !== undefined && key !== "") {
-    if (ctx.options.account !== undefined) throw new UsageError("--account and PRIVATE_KEY are exclusive");
-    if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new UsageError("PRIVATE_KEY is not a private key: 0x followed by 64 hex digits");
-    return createWalletClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), account: privateKeyToAccount(key as `0x${string}`), pollingInterval: 50 });
-  }
-  if (ctx.chain.id !== 31337) throw new Error("set PRIVATE_KEY to sign (dev accounts only exist on a local chain)");
-  const n = Number(ctx.options.account ?? "0");
-  if (!Number.isInteger(n) || n < 0 || n >= ANVIL_ACCOUNT_COUNT) throw new UsageError(`--account must be 0..${ANVIL_ACCOUNT_COUNT - 1}`);
-  return createWalletClient({ chain: ctx.chain, transport: http(ctx.rpcUrl), account: devAccounts()[n]!, pollingInterval: 50 });
 }
 
 function slippageOf(ctx: Context): number {
@@ -353,25 +231,6 @@ async function deadlineOf(ctx: Context): Promise<bigint> {
   return block.timestamp + BigInt(seconds);
 }
 
-async function sharesArg(ctx: Context, vault: Address, text: string, owner: Address): Promise<bigint> {
-  if (text === "all") {
-    const balance = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [owner] });
-    if (balance === 0n) throw new Error(`${owner} holds no shares of this index`);
-    return balance;
-  }
-  const shares = parseAmount(text, 18, "shares");
-  if (owner !== ZERO) {
-    const balance = await ctx.client.readContract({ address: vault, abi: vaultAbi, functionName: "balanceOf", args: [owner] });
-    if (balance < shares) throw new Error(`${owner} holds ${fmtUnits(balance, 18, 6)} shares of this index, ${fmtUnits(shares, 18, 6)} asked`);
-  }
-  return shares;
-}
-
-const ZERO = "0x0000000000000000000000000000000000000000" as Address;
-
-function out(ctx: Context, json: unknown, human: string): void {
-  ctx.io.stdout(ctx.options.json ? `${toJson(json)}\n` : `${human}\n`);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Commands
@@ -495,7 +354,7 @@ async function cmdQuoteDeposit(ctx: Context, amountText: string): Promise<number
 
 async function cmdQuoteRedeem(ctx: Context, sharesText: string): Promise<number> {
   const vault = await vaultOf(ctx);
-  const owner = sharesText === "all" ? walletOf(ctx).account.address : ZERO;
+  const owner = sharesText === "all" ? walletOf(ctx).account.address : undefined;
   const shares = await sharesArg(ctx, vault, sharesText, owner);
   const s = await readVaultStatus(ctx.client, vault);
   if (s.priceError !== undefined) throw new Error(`prices unavailable: ${s.priceError}`);
@@ -523,8 +382,7 @@ async function cmdDeposit(ctx: Context, amountText: string): Promise<number> {
   const minShares = withSlippage(q.expectedShares, slippage);
   const deadline = await deadlineOf(ctx);
   if (ctx.options.dryRun) return dryRun(ctx, await depositCalls(ctx.client, wallet.account.address, vault, s.asset, { assets, minShares, deadline }), { minShares, deadline });
-  const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
-  try {
+  await withProgress(ctx, async (progress) => {
     const r = await deposit(ctx.client, wallet, s, { assets, minShares, deadline }, progress);
     out(
       ctx,
@@ -536,9 +394,7 @@ async function cmdDeposit(ctx: Context, amountText: string): Promise<number> {
         ["transaction", `${r.hash} (block ${r.blockNumber}, gas ${r.gasUsed})`],
       ]),
     );
-  } finally {
-    progress.stop();
-  }
+  });
   return 0;
 }
 
@@ -553,8 +409,7 @@ async function cmdRedeem(ctx: Context, sharesText: string): Promise<number> {
   const minAssets = withSlippage(q.expectedAssets, slippage);
   const deadline = await deadlineOf(ctx);
   if (ctx.options.dryRun) return dryRun(ctx, redeemCalls(wallet.account.address, vault, { shares, minAssets, deadline }), { minAssets, deadline });
-  const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
-  try {
+  await withProgress(ctx, async (progress) => {
     const r = await redeem(ctx.client, wallet, vault, { shares, minAssets, deadline }, progress);
     out(
       ctx,
@@ -565,9 +420,7 @@ async function cmdRedeem(ctx: Context, sharesText: string): Promise<number> {
         ["transaction", `${r.hash} (block ${r.blockNumber}, gas ${r.gasUsed})`],
       ]),
     );
-  } finally {
-    progress.stop();
-  }
+  });
   return 0;
 }
 
@@ -578,11 +431,9 @@ async function cmdRedeemInKind(ctx: Context, sharesText: string): Promise<number
   const s = await readVaultStatus(ctx.client, vault);
   validateShares(s, shares);
   if (ctx.options.dryRun) return dryRun(ctx, redeemInKindCalls(wallet.account.address, vault, { shares }), {});
-  const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
-  try {
+  await withProgress(ctx, async (progress) => {
     const r = await redeemInKind(ctx.client, wallet, vault, { shares }, progress);
-    const tokens = [...s.constituents.map((c) => ({ symbol: c.symbol, token: c.token, decimals: c.decimals })), { symbol: "USDT", token: s.asset, decimals: 6 }];
-    const received = tokens.map((t, i) => ({ ...t, amount: r.amounts[i] ?? 0n }));
+    const received = inKindTokens(s).map((t, i) => ({ ...t, amount: r.amounts[i] ?? 0n }));
     out(
       ctx,
       { ok: true, vault, account: wallet.account.address, shares: r.shares, feeShares: r.feeShares, received, hash: r.hash, blockNumber: r.blockNumber, gasUsed: r.gasUsed },
@@ -591,9 +442,7 @@ async function cmdRedeemInKind(ctx: Context, sharesText: string): Promise<number
         ["transaction", `${r.hash} (block ${r.blockNumber}, gas ${r.gasUsed})`],
       ])}\n\n${table(["token", "received", "address"], received.map((t) => [t.symbol, fmtUnits(t.amount, t.decimals, 6), shortAddress(t.token)]))}`,
     );
-  } finally {
-    progress.stop();
-  }
+  });
   return 0;
 }
 
@@ -604,14 +453,11 @@ async function cmdFaucet(ctx: Context, amountText: string): Promise<number> {
   const amount = parseAmount(amountText, 6, "USDT amount");
   const { mockUSDTAbi } = await import("../sdk/generated/abis");
   if (ctx.options.dryRun) return dryRun(ctx, [{ label: "mint USDT", address: market.usdt, abi: mockUSDTAbi, functionName: "mint", args: [wallet.account.address, amount] }], {});
-  const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
-  try {
+  await withProgress(ctx, async (progress) => {
     const r = await send(ctx.client, wallet, "mint USDT", { address: market.usdt, abi: mockUSDTAbi, functionName: "mint", args: [wallet.account.address, amount] }, progress);
     const balance = await ctx.client.readContract({ address: market.usdt, abi: mockUSDTAbi, functionName: "balanceOf", args: [wallet.account.address] });
     out(ctx, { ok: true, account: wallet.account.address, minted: amount, balance, hash: r.hash }, `minted ${fmtUsdt(amount)} to ${wallet.account.address}; balance ${fmtUsdt(balance)}`);
-  } finally {
-    progress.stop();
-  }
+  });
   return 0;
 }
 
@@ -643,17 +489,14 @@ async function sendOrDryRun(ctx: Context, calls: readonly ContractCall[], what: 
   }
   if (ctx.options.dryRun) return dryRun(ctx, calls, {});
   const wallet = walletOf(ctx);
-  const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
-  try {
+  await withProgress(ctx, async (progress) => {
     const sent = await sendCalls(ctx.client, wallet, calls, progress);
     out(
       ctx,
       { ok: true, account: wallet.account.address, sent: sent.map((o, i) => ({ label: calls[i]!.label, hash: o.hash, blockNumber: o.blockNumber, gasUsed: o.gasUsed })) },
       `${what}\n\n${table(["call", "transaction", "gas"], sent.map((o, i) => [calls[i]!.label, o.hash, o.gasUsed.toString()]))}`,
     );
-  } finally {
-    progress.stop();
-  }
+  });
   return 0;
 }
 
@@ -671,8 +514,7 @@ async function cmdDepositInKind(ctx: Context, sharesText: string): Promise<numbe
   const tokens = inKindTokens(s);
   const calls = await depositInKindCalls(ctx.client, wallet.account.address, vault, tokens.map((t) => t.token), { shares });
   if (ctx.options.dryRun) return dryRun(ctx, calls, { shares });
-  const progress = progressLine(ctx.io.stderr, ctx.io.isTTY && !ctx.options.json);
-  try {
+  await withProgress(ctx, async (progress) => {
     const outs = await sendCalls(ctx.client, wallet, calls, progress);
     const last = outs[outs.length - 1]!;
     const [event] = parseEventLogs({ abi: vaultAbi, eventName: "DepositedInKind", logs: last.receipt.logs });
@@ -686,9 +528,7 @@ async function cmdDepositInKind(ctx: Context, sharesText: string): Promise<numbe
         ["transaction", `${last.hash} (block ${last.blockNumber}, gas ${last.gasUsed})`],
       ])}\n\n${table(["token", "paid", "address"], paid.map((t) => [t.symbol, fmtUnits(t.amount, t.decimals, 6), shortAddress(t.token)]))}`,
     );
-  } finally {
-    progress.stop();
-  }
+  });
   return 0;
 }
 

@@ -1,11 +1,14 @@
 // Test helper (test/ts suites): deploys the protocol and the example indexes on a suite's local chain with the real
 // hardhat-deploy scripts (`hardhat deploy --network localhost`), recording the already-deployed local market
-// (LOCAL_MARKET_JSON) into a throwaway records folder, and returns the parsed records.
+// (LOCAL_MARKET_JSON) into a throwaway records folder, and returns the parsed records. `useDeployedProtocol` does it
+// once per suite from vitest hooks.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import type { LocalChain } from "../sdk/local/localChain";
 import { repoRoot } from "../sdk/local/paths";
+import { useLocalChain } from "../sdk/local/testing";
 import { readDeployments, type Deployments } from "./deployments";
 
 export interface DeployedProtocol {
@@ -44,5 +47,27 @@ export async function deployProtocol(chain: LocalChain): Promise<DeployedProtoco
     marketFile,
     output,
     cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Registers beforeAll/afterAll hooks (vitest) that start the suite's local chain (sdk/local/testing.ts) and deploy the
+ * protocol on it with `deployProtocol`; read `.chain` and `.deployed` inside tests.
+ */
+export function useDeployedProtocol(timeoutMs = 300_000): { readonly chain: LocalChain; readonly deployed: DeployedProtocol } {
+  const local = useLocalChain();
+  let deployed: DeployedProtocol | undefined;
+  beforeAll(async () => {
+    deployed = await deployProtocol(local.chain);
+  }, timeoutMs);
+  afterAll(() => deployed?.cleanup());
+  return {
+    get chain(): LocalChain {
+      return local.chain;
+    },
+    get deployed(): DeployedProtocol {
+      if (deployed === undefined) throw new Error("useDeployedProtocol: the deployment is only available inside tests");
+      return deployed;
+    },
   };
 }

@@ -52,13 +52,24 @@ async function tx(env: BenchEnv, w: LocalWalletClient, functionName: string, arg
   return (await confirm(env, hash)).gasUsed;
 }
 
-/** One epoch: deposits by `depositors`, redemptions of all their shares by `redeemers`, a settlement and the keeper's claims. */
-async function epoch(env: BenchEnv, batch: Address, vault: Address, depositors: readonly LocalWalletClient[], redeemers: readonly LocalWalletClient[]) {
+/**
+ * One epoch: `depositors` request `amount` USDT each (each funded just before its request, unless `funded`), `redeemers`
+ * request all their shares, then a settlement and the keeper's claims.
+ */
+async function epoch(
+  env: BenchEnv,
+  batch: Address,
+  vault: Address,
+  depositors: readonly LocalWalletClient[],
+  redeemers: readonly LocalWalletClient[],
+  amount = BATCH_AMOUNT,
+  funded = false,
+) {
   const keeper = env.wallets[0]!;
   let requestGas = 0n;
   for (const w of depositors) {
-    await env.fund(env.market.usdt, w.account.address, BATCH_AMOUNT);
-    requestGas += await tx(env, w, "requestDeposit", [BATCH_AMOUNT, w.account.address, w.account.address], batch);
+    if (!funded) await env.fund(env.market.usdt, w.account.address, amount);
+    requestGas += await tx(env, w, "requestDeposit", [amount, w.account.address, w.account.address], batch);
   }
   for (const w of redeemers) {
     const shares = await env.publicClient.readContract({ address: vault, abi: mockUSDTAbi, functionName: "balanceOf", args: [w.account.address] });
@@ -72,14 +83,16 @@ async function epoch(env: BenchEnv, batch: Address, vault: Address, depositors: 
   if (redeemers.length > 0) claimGas += await tx(env, keeper, "claimRedeems", [redeemers.map((w) => w.account.address)], batch);
   const n = BigInt(depositors.length + redeemers.length);
   const e = settled!.args;
-  const redeemValue = e.redeemShares === 0n ? 0n : e.crossValue + (e.netShares > 0n ? (e.assetsOut * e.netShares) / e.redeemShares : 0n);
+  // {USDT units} what the redeemed shares that were not crossed fetched in the vault
+  const netRedeemValue = e.netShares > 0n && e.redeemShares > 0n ? (e.assetsOut * e.netShares) / e.redeemShares : 0n;
+  const redeemValue = e.redeemShares === 0n ? 0n : e.crossValue + netRedeemValue;
   return {
     requestGas: Number(requestGas / n),
     settlementGas: Number(settleReceipt.gasUsed),
     claimGas: Number(claimGas),
     perUserGas: Number(requestGas / n + (settleReceipt.gasUsed + claimGas) / n),
     grossUsdt: (e.depositAssets + redeemValue).toString(),
-    netUsdt: (e.netAssets + (e.netShares > 0n ? (e.assetsOut * e.netShares) / e.redeemShares : 0n)).toString(),
+    netUsdt: (e.netAssets + netRedeemValue).toString(),
   };
 }
 
@@ -114,38 +127,11 @@ export async function measureBatch(env: BenchEnv, protocol: ProtocolDeployment, 
   const depositors = await users(env, "bal", redeemers.length);
   await approveAll(env, depositors, batch, vault);
   await epoch(env, batch, vault, depositors, []); // make them returning too
+  // Depositors request 2 × BATCH_AMOUNT (the redeemers' two epochs of shares are worth about that), funded first.
   for (const w of depositors) await env.fund(env.market.usdt, w.account.address, 2n * BATCH_AMOUNT);
-  const balanced = await epochBalanced(env, batch, vault, depositors, redeemers);
+  const balanced = await epoch(env, batch, vault, depositors, redeemers, 2n * BATCH_AMOUNT, true);
   rows.push({ kind: "balanced", users: depositors.length + redeemers.length, ...balanced });
   return rows;
-}
-
-async function epochBalanced(env: BenchEnv, batch: Address, vault: Address, depositors: readonly LocalWalletClient[], redeemers: readonly LocalWalletClient[]) {
-  // Depositors request 2 × BATCH_AMOUNT (the redeemers' two epochs of shares are worth about that).
-  const keeper = env.wallets[0]!;
-  let requestGas = 0n;
-  for (const w of depositors) requestGas += await tx(env, w, "requestDeposit", [2n * BATCH_AMOUNT, w.account.address, w.account.address], batch);
-  for (const w of redeemers) {
-    const shares = await env.publicClient.readContract({ address: vault, abi: mockUSDTAbi, functionName: "balanceOf", args: [w.account.address] });
-    requestGas += await tx(env, w, "requestRedeem", [shares, w.account.address, w.account.address], batch);
-  }
-  // A fixed gas limit: anvil's eth_estimateGas can come out short for a settlement (a vault deposit through every pool).
-  const settleReceipt = await confirm(env, await keeper.writeContract({ address: batch, abi: batchAbi, functionName: "settle", args: [], gas: 8_000_000n }));
-  const [settled] = parseEventLogs({ abi: batchAbi, eventName: "EpochSettled", logs: settleReceipt.logs });
-  const claimGas =
-    (await tx(env, keeper, "claimDeposits", [depositors.map((w) => w.account.address)], batch)) +
-    (await tx(env, keeper, "claimRedeems", [redeemers.map((w) => w.account.address)], batch));
-  const n = BigInt(depositors.length + redeemers.length);
-  const e = settled!.args;
-  const netRedeemValue = e.netShares > 0n && e.redeemShares > 0n ? (e.assetsOut * e.netShares) / e.redeemShares : 0n;
-  return {
-    requestGas: Number(requestGas / n),
-    settlementGas: Number(settleReceipt.gasUsed),
-    claimGas: Number(claimGas),
-    perUserGas: Number(requestGas / n + (settleReceipt.gasUsed + claimGas) / n),
-    grossUsdt: (e.depositAssets + e.crossValue + netRedeemValue).toString(),
-    netUsdt: (e.netAssets + netRedeemValue).toString(),
-  };
 }
 
 /** The summary's batch section (markdown). */

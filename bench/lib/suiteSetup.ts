@@ -1,8 +1,11 @@
-// Shared setup of the slippage and sandwich suites: the protocol on the suite's local chain and a seeded vault.
+// Shared setup of the slippage and sandwich suites: the protocol on the suite's local chain and a seeded vault
+// (`useSeededVault` registers it with vitest, each test starting from the seeded state).
 import { BaseError, ContractFunctionRevertedError, type Address } from "viem";
+import { afterEach, beforeAll, beforeEach } from "vitest";
 import type { LocalChain } from "../../sdk/local/localChain";
+import { useLocalChain } from "../../sdk/local/testing";
 import { benchEnvOf } from "./localEnv";
-import type { BenchEnv, BenchToken } from "./env";
+import { snapshot, type BenchEnv, type BenchToken } from "./env";
 import {
   DEFAULT_BENCH_PARAMS,
   createVault,
@@ -34,6 +37,46 @@ export async function seededVault(chain: LocalChain, n: number, params: BenchVau
   await fundForDeposit(env, vault, seeder, USDT(10_000));
   await depositUsdt(env, vault, seeder, USDT(10_000));
   return { env, protocol, vault, tokens };
+}
+
+/**
+ * Registers vitest hooks: the suite's local chain, `seededVault(chain, n)` once (beforeAll), and a snapshot reverted
+ * after each test, so every test starts from the seeded vault. Read the fields inside tests.
+ */
+export function useSeededVault(n: number): Readonly<SeededVault> & { readonly chain: LocalChain } {
+  const local = useLocalChain();
+  let seeded: SeededVault | undefined;
+  let revert: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    seeded = await seededVault(local.chain, n);
+  }, 170_000);
+  beforeEach(async () => {
+    revert = await snapshot(get().env);
+  });
+  afterEach(async () => {
+    await revert?.();
+  });
+  const get = (): SeededVault => {
+    if (seeded === undefined) throw new Error("useSeededVault: the vault is only available inside tests");
+    return seeded;
+  };
+  return {
+    get chain() {
+      return local.chain;
+    },
+    get env() {
+      return get().env;
+    },
+    get protocol() {
+      return get().protocol;
+    },
+    get vault() {
+      return get().vault;
+    },
+    get tokens() {
+      return get().tokens;
+    },
+  };
 }
 
 /** The custom error a viem call reverted with (walks to the root revert). */

@@ -4,7 +4,7 @@
 // builders for a dry run). Browser-safe: viem and the generated ABIs only.
 import { erc20Abi, getAddress, parseEventLogs, zeroAddress, type Abi, type Address } from "viem";
 import { iIndexBatchFactoryAbi, iIndexVaultBatchAbi } from "../generated/abis";
-import { allowanceCalls, sendCalls, silentProgress, type ContractCall, type Progress, type TxOutcome } from "./tx";
+import { allowanceCalls, sendCalls, silentProgress, usdtPaymentCalls, type ContractCall, type Progress, type TxOutcome } from "./tx";
 import type { AnyPublicClient, Wallet } from "./vault";
 
 /** The batch's ABI (the ERC-7540 interface IIndexVaultBatch) and the batch factory's. */
@@ -131,10 +131,8 @@ export interface RequestArgs {
 
 /** Approval of exactly `amount` USDT to the batch (through zero first, as USDT requires), then `requestDeposit`. */
 export async function requestDepositCalls(client: AnyPublicClient, owner: Address, batch: Address, asset: Address, args: RequestArgs): Promise<ContractCall[]> {
-  const balance = await client.readContract({ address: asset, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
-  if (balance < args.amount) throw new Error(`${owner} holds ${Number(balance) / 1e6} USDT, ${Number(args.amount) / 1e6} needed`);
   return [
-    ...(await allowanceCalls(client, owner, asset, batch, args.amount)),
+    ...(await usdtPaymentCalls(client, owner, asset, batch, args.amount)),
     call("request deposit", batch, "requestDeposit", [args.amount, args.controller ?? owner, owner]),
   ];
 }
@@ -213,6 +211,25 @@ export function settlementOf(out: TxOutcome): SettlementResult {
   };
 }
 
+export interface RequestResult {
+  /** The approvals' and the request's transactions, in order. */
+  outcomes: TxOutcome[];
+  /** The epoch the request joined. */
+  requestId: bigint;
+  /** {gas} all of them */
+  gasUsed: bigint;
+}
+
+/** Sends a request's calls (approvals first) and reads its requestId from the request's event. */
+async function sendRequest(client: AnyPublicClient, wallet: Wallet, calls: readonly ContractCall[], side: BatchSide, progress: Progress): Promise<RequestResult> {
+  const outcomes = await sendCalls(client, wallet, calls, progress);
+  const last = outcomes[outcomes.length - 1]!;
+  const eventName = side === "deposit" ? "DepositRequest" : "RedeemRequest";
+  const [event] = parseEventLogs({ abi: batchAbi, eventName, logs: last.receipt.logs });
+  if (event === undefined) throw new Error(`${side === "deposit" ? "requestDeposit" : "requestRedeem"} ${last.hash}: no ${eventName} event`);
+  return { outcomes, requestId: event.args.requestId, gasUsed: outcomes.reduce((g, o) => g + o.gasUsed, 0n) };
+}
+
 /** Approve exactly `amount` USDT, then `requestDeposit`. Returns the outcomes (approvals first) and the requestId (epoch). */
 export async function requestDeposit(
   client: AnyPublicClient,
@@ -220,12 +237,8 @@ export async function requestDeposit(
   status: { readonly batch: Address; readonly asset: Address },
   args: RequestArgs,
   progress: Progress = silentProgress,
-): Promise<{ outcomes: TxOutcome[]; requestId: bigint; gasUsed: bigint }> {
-  const outcomes = await sendCalls(client, wallet, await requestDepositCalls(client, wallet.account.address, status.batch, status.asset, args), progress);
-  const last = outcomes[outcomes.length - 1]!;
-  const [event] = parseEventLogs({ abi: batchAbi, eventName: "DepositRequest", logs: last.receipt.logs });
-  if (event === undefined) throw new Error(`requestDeposit ${last.hash}: no DepositRequest event`);
-  return { outcomes, requestId: event.args.requestId, gasUsed: outcomes.reduce((g, o) => g + o.gasUsed, 0n) };
+): Promise<RequestResult> {
+  return sendRequest(client, wallet, await requestDepositCalls(client, wallet.account.address, status.batch, status.asset, args), "deposit", progress);
 }
 
 /** Approve the shares, then `requestRedeem`. */
@@ -235,12 +248,8 @@ export async function requestRedeem(
   status: { readonly batch: Address; readonly vault: Address },
   args: RequestArgs,
   progress: Progress = silentProgress,
-): Promise<{ outcomes: TxOutcome[]; requestId: bigint; gasUsed: bigint }> {
-  const outcomes = await sendCalls(client, wallet, await requestRedeemCalls(client, wallet.account.address, status.batch, status.vault, args), progress);
-  const last = outcomes[outcomes.length - 1]!;
-  const [event] = parseEventLogs({ abi: batchAbi, eventName: "RedeemRequest", logs: last.receipt.logs });
-  if (event === undefined) throw new Error(`requestRedeem ${last.hash}: no RedeemRequest event`);
-  return { outcomes, requestId: event.args.requestId, gasUsed: outcomes.reduce((g, o) => g + o.gasUsed, 0n) };
+): Promise<RequestResult> {
+  return sendRequest(client, wallet, await requestRedeemCalls(client, wallet.account.address, status.batch, status.vault, args), "redeem", progress);
 }
 
 /** Cancels the pending `side` request of the wallet (or of `controller`, as its operator): exactly what was put in comes back. */

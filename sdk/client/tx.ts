@@ -210,6 +210,13 @@ export async function allowanceCalls(client: AnyPublicClient, owner: Address, to
   return allowance === 0n ? [approve("approve", amount)] : [approve("reset allowance", 0n), approve("approve", amount)];
 }
 
+/** Refuses an `owner` holding less than `amount` {USDT units} of `usdt`; else the approvals that let `spender` pull it. */
+export async function usdtPaymentCalls(client: AnyPublicClient, owner: Address, usdt: Address, spender: Address, amount: bigint): Promise<ContractCall[]> {
+  const balance = await client.readContract({ address: usdt, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
+  if (balance < amount) throw new Error(`${owner} holds ${Number(balance) / 1e6} USDT, ${Number(amount) / 1e6} needed`);
+  return allowanceCalls(client, owner, usdt, spender, amount);
+}
+
 /** Approves `spender` for at least `amount` of `token`, through zero first as USDT requires. Returns the approvals' gas. */
 export async function ensureAllowance(client: AnyPublicClient, wallet: Wallet, token: Address, spender: Address, amount: bigint, progress: Progress): Promise<bigint> {
   const outcomes = await sendCalls(client, wallet, await allowanceCalls(client, wallet.account.address, token, spender, amount), progress);
@@ -244,10 +251,8 @@ export interface DepositArgs {
 
 /** Approval(s) then `deposit(assets, receiver, minShares, deadline)`; refuses a wallet without the USDT. */
 export async function depositCalls(client: AnyPublicClient, owner: Address, vault: Address, asset: Address, args: DepositArgs): Promise<ContractCall[]> {
-  const balance = await client.readContract({ address: asset, abi: erc20Abi, functionName: "balanceOf", args: [owner] });
-  if (balance < args.assets) throw new Error(`${owner} holds ${Number(balance) / 1e6} USDT, ${Number(args.assets) / 1e6} needed`);
   return [
-    ...(await allowanceCalls(client, owner, asset, vault, args.assets)),
+    ...(await usdtPaymentCalls(client, owner, asset, vault, args.assets)),
     { label: "deposit", address: vault, abi: vaultAbi as Abi, functionName: "deposit", args: [args.assets, args.receiver ?? owner, args.minShares, args.deadline] },
   ];
 }

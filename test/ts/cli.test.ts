@@ -4,53 +4,23 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { erc20Abi, type Abi, type Address } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { allErrorsAbi, ERROR_MESSAGES, explainError } from "../../sdk/client/errors";
-import { runCli, type CliIo } from "../../cli/main";
-import { deployProtocol, type DeployedProtocol } from "../../cli/testing";
 import { abis } from "../../sdk/generated/abis";
 import { repoRoot } from "../../sdk/local/paths";
-import { useLocalChain } from "../../sdk/local/testing";
+import { runCliCaptured, units, useCli, type CliRun } from "./cliHarness";
 
-const local = useLocalChain();
-let deployed: DeployedProtocol;
-
-beforeAll(async () => {
-  deployed = await deployProtocol(local.chain);
-}, 240_000);
-afterAll(() => deployed?.cleanup());
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: Record<string, unknown>;
-}
-
-/** Runs the CLI in-process against the suite's chain and deployments. */
-async function cli(...args: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env: {} };
-  const code = await runCli([...args, "--rpc", local.chain.rpcUrl, "--deployments", join(deployed.root, "localhost")], io);
-  let json: Record<string, unknown> = {};
-  if (args.includes("--json") && stdout.trim() !== "") json = JSON.parse(stdout) as Record<string, unknown>;
-  return { code, stdout, stderr, json };
-}
-
-const units = (v: unknown): bigint => BigInt(v as string);
+const local = useCli(240_000);
+const { cli } = local;
 
 /** Nonce of dev account `n` (a "fails before sending" test checks it did not move). */
 const nonceOf = (n: number): Promise<number> => local.chain.publicClient.getTransactionCount({ address: local.chain.accounts[n]!.address });
 
 /** Runs the CLI with `env` (e.g. PRIVATE_KEY) against a node that does not exist. */
-async function offline(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env };
-  const code = await runCli([...args, "--rpc", "http://127.0.0.1:1"], io);
-  return { code, stdout, stderr, json: args.includes("--json") && stdout.trim() !== "" ? (JSON.parse(stdout) as Record<string, unknown>) : {} };
-}
+const offline = (env: Record<string, string>, ...args: string[]): Promise<CliRun> => runCliCaptured([...args, "--rpc", "http://127.0.0.1:1"], env);
+
+/** Shares (18 decimals) as the decimal text the CLI reads. */
+const sharesText = (shares: bigint): string => `${shares / 10n ** 18n}.${(shares % 10n ** 18n).toString().padStart(18, "0")}`;
 
 describe("cli", () => {
   it("test_indexes_json_listsTheThreeExampleIndexes", async () => {
@@ -98,8 +68,7 @@ describe("cli", () => {
     expect(units(drift.maxBps)).toBeLessThan(100n);
 
     const half = shares / 2n;
-    const halfText = `${half / 10n ** 18n}.${(half % 10n ** 18n).toString().padStart(18, "0")}`;
-    const red = await cli("redeem", halfText, "--vault", "defi", "--account", "5", "--json");
+    const red = await cli("redeem", sharesText(half), "--vault", "defi", "--account", "5", "--json");
     expect(red.code, red.stderr).toBe(0);
     expect(units(red.json.shares)).toBe(half);
     expect(units(red.json.assets)).toBeGreaterThanOrEqual(units(red.json.minAssets));
@@ -147,9 +116,9 @@ describe("cli", () => {
     const r = await cli("status", "--vault", "nope");
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no index "nope".*btc-eth, defi, top10/);
-    let out = "";
-    expect(await runCli(["--help"], { stdout: (t) => (out += t), stderr: () => {}, isTTY: false, env: {} })).toBe(0);
-    expect(out).toMatch(/redeem-in-kind <shares\|all>/);
+    const help = await runCliCaptured(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/redeem-in-kind <shares\|all>/);
   });
 
   it("test_commandLine_checkedBeforeConnecting_oneLineEach_andJson", async () => {
@@ -238,8 +207,7 @@ describe("cli", () => {
     const kind = await cli("redeem-in-kind", "all", "--vault", "btc-eth", "--account", "4", "--json");
     expect(kind.code, kind.stderr).toBe(0);
     const half = shares / 4n;
-    const halfText = `${half / 10n ** 18n}.${(half % 10n ** 18n).toString().padStart(18, "0")}`;
-    const back = await cli("deposit-in-kind", halfText, "--vault", "btc-eth", "--account", "4", "--json");
+    const back = await cli("deposit-in-kind", sharesText(half), "--vault", "btc-eth", "--account", "4", "--json");
     expect(back.code, back.stderr).toBe(0);
     expect(units(back.json.shares)).toBe(half);
     expect((back.json.paid as { symbol: string }[]).map((t) => t.symbol)).toEqual(["WBTC", "WETH", "USDT"]);
@@ -282,7 +250,7 @@ describe("cli", () => {
   it("test_bin_runsTheCli", async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [join(repoRoot(), "cli", "bin.mjs"), "indexes", "--json", "--rpc", local.chain.rpcUrl, "--deployments", join(deployed.root, "localhost")],
+      [join(repoRoot(), "cli", "bin.mjs"), "indexes", "--json", "--rpc", local.chain.rpcUrl, "--deployments", join(local.deployed.root, "localhost")],
       { cwd: repoRoot(), timeout: 60_000 },
     );
     expect((JSON.parse(stdout) as { indexes: unknown[] }).indexes).toHaveLength(3);

@@ -1,40 +1,13 @@
 // The CLI's batch commands (cli/batch.ts) against the local chain: the protocol, the example indexes and their
 // batches deployed by the real hardhat-deploy scripts (deploy/06_batches.ts included); each command's --json output
 // parsed, --dry-run signing nothing, refusals in plain words with the batch's custom error named.
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isBatchCommand } from "../../cli/batch";
-import { runCli, type CliIo } from "../../cli/main";
-import { deployProtocol, type DeployedProtocol } from "../../cli/testing";
-import { useLocalChain } from "../../sdk/local/testing";
+import { units, useCli, type CliRun } from "./cliHarness";
 
-const local = useLocalChain();
-let deployed: DeployedProtocol;
-
-beforeAll(async () => {
-  deployed = await deployProtocol(local.chain);
-}, 300_000);
-afterAll(() => deployed?.cleanup());
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: Record<string, unknown>;
-}
-
-async function cli(...args: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env: {} };
-  const code = await runCli([...args, "--rpc", local.chain.rpcUrl, "--deployments", join(deployed.root, "localhost")], io);
-  let json: Record<string, unknown> = {};
-  if (args.includes("--json") && stdout.trim() !== "") json = JSON.parse(stdout) as Record<string, unknown>;
-  return { code, stdout, stderr, json };
-}
-
-const units = (v: unknown): bigint => BigInt(v as string);
-const position = (r: Run) => r.json.position as Record<string, string>;
+const local = useCli(300_000);
+const { cli } = local;
+const position = (r: CliRun) => r.json.position as Record<string, string>;
 
 describe("cli batch commands", () => {
   it("test_isBatchCommand_findsTheCommandPastOptionValues", () => {
@@ -49,8 +22,8 @@ describe("cli batch commands", () => {
   });
 
   it("test_deployScript_recordsABatchPerIndex", () => {
-    for (const id of ["btc-eth", "defi", "top10"]) expect(deployed.deployments.records.get(`Batch_${id}`)?.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
-    expect(deployed.deployments.records.get("IndexBatchFactory")).toBeDefined();
+    for (const id of ["btc-eth", "defi", "top10"]) expect(local.deployed.deployments.records.get(`Batch_${id}`)?.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(local.deployed.deployments.records.get("IndexBatchFactory")).toBeDefined();
   });
 
   it("test_requestPendingCancelSettleClaim_json", async () => {
@@ -123,6 +96,18 @@ describe("cli batch commands", () => {
     expect(back.code, back.stderr).toBe(0);
     expect(units(back.json.amount)).toBe(sharesOut);
   }, 240_000);
+
+  it("test_requestRedeem_moreThanBalance_failsBeforeSending", async () => {
+    const account = local.chain.accounts[8]!.address;
+    const nonce = await local.chain.publicClient.getTransactionCount({ address: account });
+    const r = await cli("request-redeem", "5", "--vault", "btc-eth", "--account", "8", "--json");
+    expect(r.code).toBe(1);
+    expect((r.json.error as { message: string }).message).toBe(`${account} holds 0 shares of this index, 5 asked`);
+    const all = await cli("request-redeem", "all", "--vault", "btc-eth", "--account", "8");
+    expect(all.code).toBe(1);
+    expect(all.stderr).toMatch(/holds no shares of this index/);
+    expect(await local.chain.publicClient.getTransactionCount({ address: account })).toBe(nonce);
+  });
 
   it("test_pending_human_output", async () => {
     const r = await cli("pending", "--vault", "btc-eth", "--account", "2");

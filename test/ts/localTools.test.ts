@@ -7,13 +7,13 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chainIdentity, deploymentsDirFor, deploymentsRootFor } from "../../cli/deployments";
-import { runCli, type CliIo } from "../../cli/main";
 import { devAccounts } from "../../sdk/local/accounts";
 import { freePort, rpcRequest, startAnvil } from "../../sdk/local/anvil";
 import { LOCAL_ANVIL_ARGS } from "../../sdk/local/localChain";
 import { oldestFeedAge } from "../../sdk/local/localTools";
 import { repoRoot } from "../../sdk/local/paths";
 import { useLocalChain } from "../../sdk/local/testing";
+import { runCliCaptured, type CliRun } from "./cliHarness";
 
 const root = repoRoot();
 const local = useLocalChain();
@@ -34,19 +34,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(join(records, ".."), { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], rpcUrl = local.chain.rpcUrl, extra: string[] = ["--deployments", records]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env: {} };
-  const code = await runCli([...args, "--rpc", rpcUrl, ...extra], io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], rpcUrl = local.chain.rpcUrl, extra: string[] = ["--deployments", records]): Promise<CliRun> => runCliCaptured([...args, "--rpc", rpcUrl, ...extra]);
 
 const feedOf = (symbol: string) => local.chain.contracts.feedOf(local.chain.market.constituents.find((c) => c.symbol === symbol)!.address);
 const poolPrice = async (symbol: string): Promise<bigint> => {
@@ -189,6 +177,10 @@ describe("npm run chain", () => {
       expect(indexes.stderr).toBe("");
       expect(indexes.code).toBe(0);
       expect(JSON.stringify(JSON.parse(indexes.stdout))).toMatch(/BTCETH/);
+      // The batch commands read the same records (the chain's own folder) without --deployments.
+      const pending = await cli(["pending", "--vault", "btc-eth", "--json"], url, []);
+      expect(pending.code, pending.stderr).toBe(0);
+      expect(pending.json.batch).toMatch(/^0x[0-9a-fA-F]{40}$/);
 
       // Stale feeds come back: warp past the heartbeat without refreshing; the chain's price keeper re-posts.
       expect((await cli(["time", "warp", "7200", "--no-refresh"], url, [])).code).toBe(0);

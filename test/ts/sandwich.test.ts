@@ -3,29 +3,16 @@
 // attacker's profit measured and never above the victim's loss), and one manipulated pool trips its own leg's
 // oracle bound while honest pools pass.
 import { maxUint256, parseEventLogs, type Address } from "viem";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { indexVaultAbi, mockAggregatorAbi, swapRouterAbi, uniswapV3PoolAbi } from "../../sdk/generated/abis";
 import type { LocalWalletClient } from "../../sdk/local/localChain";
-import { useLocalChain } from "../../sdk/local/testing";
 import { confirm, sendUnchecked, snapshot, type BenchToken } from "../../bench/lib/env";
 import { legsFromReceipt } from "../../bench/lib/legs";
 import { minedRevert } from "../../bench/lib/revert";
-import { revertOf, seededVault, SUITE_PARAMS, USDT, type SeededVault } from "../../bench/lib/suiteSetup";
+import { revertOf, useSeededVault, SUITE_PARAMS, USDT } from "../../bench/lib/suiteSetup";
 import { approveToken, FAR_DEADLINE, fundForDeposit, shareBalance, tokenBalance } from "../../bench/lib/vault";
 
-const local = useLocalChain();
-let s: SeededVault;
-let revert: () => Promise<void>;
-
-beforeAll(async () => {
-  s = await seededVault(local.chain, 3); // WETH, WBTC, LINK
-}, 170_000);
-beforeEach(async () => {
-  revert = await snapshot(s.env);
-});
-afterEach(async () => {
-  await revert();
-});
+const s = useSeededVault(3); // WETH, WBTC, LINK
 
 const victim = (): LocalWalletClient => s.env.wallets[2]!;
 const attacker = (): LocalWalletClient => s.env.wallets[5]!;
@@ -172,7 +159,7 @@ async function manipulatedSqrtPrice(pool: Address, token: Address, factorPpm: bi
 
 async function movePool(pool: Address, sqrtPriceX96: bigint): Promise<void> {
   // Fixed generous gas: anvil's estimate for PriceMover's swap + callback has come out a few hundred gas short.
-  await confirm(s.env, await local.chain.contracts.priceMover.write.movePool([pool, sqrtPriceX96], { gas: 5_000_000n }));
+  await confirm(s.env, await s.chain.contracts.priceMover.write.movePool([pool, sqrtPriceX96], { gas: 5_000_000n }));
 }
 
 describe("oracle bound per leg", () => {

@@ -2,28 +2,15 @@
 // minShares / minAssets enforced at the exact boundary, deadlines enforced, and each leg's impact growing with size
 // exactly as the V3 maths says (theory from the pools' state, QuoterV2 only as a cross-check).
 import { parseEventLogs } from "viem";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { indexVaultAbi } from "../../sdk/generated/abis";
-import { useLocalChain } from "../../sdk/local/testing";
 import { sendUnchecked, snapshot } from "../../bench/lib/env";
 import { minedRevert } from "../../bench/lib/revert";
 import { measureSlippage, type SlippageDetail } from "../../bench/lib/suite";
-import { pinNextTimestamp, seededVault, USDT, type SeededVault } from "../../bench/lib/suiteSetup";
+import { pinNextTimestamp, useSeededVault, USDT } from "../../bench/lib/suiteSetup";
 import { FAR_DEADLINE, fundForDeposit, shareBalance, tokenBalance } from "../../bench/lib/vault";
 
-const local = useLocalChain();
-let s: SeededVault;
-let revert: () => Promise<void>;
-
-beforeAll(async () => {
-  s = await seededVault(local.chain, 3);
-}, 170_000);
-beforeEach(async () => {
-  revert = await snapshot(s.env);
-});
-afterEach(async () => {
-  await revert();
-});
+const s = useSeededVault(3);
 
 const user = () => s.env.wallets[2]!;
 

@@ -6,20 +6,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JsonRpcProvider, NonceManager, Wallet, type ContractTransactionReceipt } from "ethers";
 import ts from "typescript";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployProtocol, type DeployedProtocol } from "../../cli/testing";
+import { describe, expect, it } from "vitest";
+import { useDeployedProtocol } from "../../cli/testing";
 import { devAccounts, privateKeyOf } from "../../sdk/local/accounts";
 import { repoRoot } from "../../sdk/local/paths";
-import { useLocalChain } from "../../sdk/local/testing";
 import { IIndexVaultFull__factory, IndexFactory__factory, IndexVault__factory, MockUSDT__factory, type IIndexVaultFull, type IndexVault } from "../../typechain-types";
 
-const local = useLocalChain();
-let deployed: DeployedProtocol;
-
-beforeAll(async () => {
-  deployed = await deployProtocol(local.chain);
-}, 240_000);
-afterAll(() => deployed?.cleanup());
+const local = useDeployedProtocol(240_000);
 
 /** Never called: compiles only if the bindings are precise (each @ts-expect-error must be a real type error). */
 export function typeOnlyChecks(vault: IndexVault): void {
@@ -36,7 +29,7 @@ describe("typechain bindings with ethers", () => {
     const provider = new JsonRpcProvider(local.chain.rpcUrl, undefined, { polling: true, pollingInterval: 50 });
     const signer = new NonceManager(new Wallet(privateKeyOf(devAccounts()[3]!), provider));
     const me = await signer.getAddress();
-    const factory = IndexFactory__factory.connect(deployed.deployments.records.get("IndexFactory")!.address, signer);
+    const factory = IndexFactory__factory.connect(local.deployed.deployments.records.get("IndexFactory")!.address, signer);
     const vaults: string[] = await factory.vaults();
     expect(vaults).toHaveLength(3);
     const vault: IndexVault = IndexVault__factory.connect(vaults[0]!, signer);
