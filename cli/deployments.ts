@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getAddress, type Address } from "viem";
 import { parseLocalMarket, type LocalMarket } from "../sdk/local/localMarket";
+import { jsonRpc, JsonRpcError } from "../sdk/client/rpc";
 
 export interface DeploymentRecord {
   name: string;
@@ -46,20 +47,13 @@ export interface ChainIdentity {
 /** Reads a node's chain id and genesis hash; throws "no node at <url>: start one with `npm run chain`" if none answers. */
 export async function chainIdentity(rpcUrl: string): Promise<ChainIdentity> {
   const call = async <T>(method: string, params: unknown[]): Promise<T> => {
-    let response: Response;
     try {
-      response = await fetch(rpcUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-        signal: AbortSignal.timeout(5_000),
-      });
-    } catch {
-      throw new Error(`no node at ${rpcUrl}: start one with \`npm run chain\` (or pass --rpc <url>)`);
+      return await jsonRpc<T>(rpcUrl, method, params, 5_000);
+    } catch (e) {
+      if (!(e instanceof JsonRpcError)) throw e;
+      if (e.kind === "unreachable") throw new Error(`no node at ${rpcUrl}: start one with \`npm run chain\` (or pass --rpc <url>)`);
+      throw new Error(`${rpcUrl} is not an Ethereum JSON-RPC node (${method}: ${e.detail})`);
     }
-    const body = (await response.json().catch(() => ({}))) as { result?: T; error?: { message?: string } };
-    if (body.result === undefined) throw new Error(`${rpcUrl} is not an Ethereum JSON-RPC node (${method}: ${body.error?.message ?? `HTTP ${response.status}`})`);
-    return body.result;
   };
   const chainId = Number(BigInt(await call<string>("eth_chainId", [])));
   const genesis = await call<{ hash: `0x${string}` } | null>("eth_getBlockByNumber", ["0x0", false]);

@@ -9,6 +9,7 @@
  */
 import type { Address } from "viem";
 import type { KeeperConfig } from "./config";
+import { jsonRpc, JsonRpcError } from "../sdk/client/rpc";
 
 /** One JSON-RPC call; throws RpcUnavailable when the node does not answer. */
 export class RpcUnavailable extends Error {
@@ -16,20 +17,14 @@ export class RpcUnavailable extends Error {
 }
 
 async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T> {
-  let response: Response;
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-      signal: AbortSignal.timeout(5_000),
-    });
+    return await jsonRpc<T>(url, method, params, 5_000);
   } catch (e) {
-    throw new RpcUnavailable(`RPC unavailable at ${url}: ${(e as Error).message}`);
+    if (!(e instanceof JsonRpcError)) throw e;
+    throw new RpcUnavailable(
+      e.kind === "unreachable" ? `RPC unavailable at ${url}: ${e.detail}` : `RPC at ${url} answered ${method} without a result: ${e.detail}`,
+    );
   }
-  const body = (await response.json().catch(() => ({}))) as { result?: T; error?: { message?: string } };
-  if (body.result === undefined) throw new RpcUnavailable(`RPC at ${url} answered ${method} without a result: ${body.error?.message ?? `HTTP ${response.status}`}`);
-  return body.result;
 }
 
 /** The addresses the config names, with the role of each (factory, quoterV2, ethUsdFeed, vault, batchFactory, batch). */

@@ -6,6 +6,7 @@ export * from "./feeds";
 export * from "./math";
 export * from "./quotes";
 export * from "./routes";
+export * from "./rpc";
 export * from "./tx";
 export * from "./validate";
 export * from "./vault";

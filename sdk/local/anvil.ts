@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { repoRoot } from "./paths";
+import { jsonRpc } from "../client/rpc";
 
 export interface AnvilOptions {
   /** Port to listen on; default: a free one anvil binds itself on 127.0.0.1. */
@@ -60,15 +61,8 @@ export function freePort(): Promise<number> {
 }
 
 /** Sends one JSON-RPC request with fetch (no client library, so it works before anything is set up). */
-export async function rpcRequest<T>(rpcUrl: string, method: string, params: unknown[] = []): Promise<T> {
-  const response = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await response.json()) as { result?: T; error?: { code: number; message: string } };
-  if (body.error !== undefined) throw new Error(`${method} failed: ${body.error.message} (${body.error.code})`);
-  return body.result as T;
+export function rpcRequest<T>(rpcUrl: string, method: string, params: unknown[] = []): Promise<T> {
+  return jsonRpc<T>(rpcUrl, method, params);
 }
 
 /** Polls eth_chainId until the node answers; returns the chain id. */
