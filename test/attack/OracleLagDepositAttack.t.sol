@@ -8,7 +8,7 @@ import {ConstituentParams, VaultParams} from "../../contracts/interfaces/IIndexV
 import {IIndexVaultComposer} from "../../contracts/interfaces/IIndexVaultComposer.sol";
 import {IIndexVaultRebalancer} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
-import {RebalanceBase} from "../unit/RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Oracle lag + the deposit split (issue #12, Medium). A USDT deposit mints shares for the Chainlink value of
 ///         what it bought. If the deposit's mix differs from the vault's, a feed that lags its pool (inside a normal
@@ -104,9 +104,8 @@ contract OracleLagDepositAttackTest is RebalanceBase {
     /// @dev The review's headline case: LINK 20 % → 40 % executed with a $100k deposit, LINK's pool 2 % below its feed,
     ///      fees 0.1 %. Before the fix: depositor +≈680 USDT in kind, the $1M holder −≈1,470 USDT.
     function test_oracleLag_reviewHeadlineCase_holderLosesLessThanOneBasisPointOfTheDeposit() public {
-        (int256 profit, int256 holderLoss) = _attack(
-            Scenario(Trigger.TargetRaise, Direction.BoughtBelowFeed, Exit.InKind, 200, 10, 100_000e6)
-        );
+        (int256 profit, int256 holderLoss) =
+            _attack(Scenario(Trigger.TargetRaise, Direction.BoughtBelowFeed, Exit.InKind, 200, 10, 100_000e6));
         emit log_named_int("attacker profit {USDT units}", profit);
         emit log_named_int("holder loss {USDT units}", holderLoss);
         assertLe(profit, 0, "attacker profits");
@@ -159,13 +158,11 @@ contract OracleLagDepositAttackTest is RebalanceBase {
         );
         if (profit > 0) revert(string.concat("attacker profits ", vm.toString(profit), ": ", label));
         // deposit × L² / (4 (1 − L)) + deposit × L × 30 bps + 1 USDT
-        uint256 bound = sc.size * sc.lagBps * sc.lagBps / (4 * 10_000 * (10_000 - sc.lagBps))
-            + sc.size * sc.lagBps * 30 / 1e8 + 1e6;
+        uint256 bound = sc.size * sc.lagBps * sc.lagBps / (4 * 10_000 * (10_000 - sc.lagBps)) + sc.size * sc.lagBps * 30
+            / 1e8 + 1e6;
         if (holderLoss > int256(bound)) {
             revert(
-                string.concat(
-                    "holder loss ", vm.toString(holderLoss), " above bound ", vm.toString(bound), ": ", label
-                )
+                string.concat("holder loss ", vm.toString(holderLoss), " above bound ", vm.toString(bound), ": ", label)
             );
         }
     }

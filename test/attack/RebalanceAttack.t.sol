@@ -13,7 +13,7 @@ import {
     RebalanceStatus
 } from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
-import {RebalanceBase} from "../unit/RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Attacks on rebalancing: sandwiching a rebalance, manipulating a pool in the same transaction, spamming
 ///         the permissionless fallback for bounties, changing the composition while a rebalance is in flight,
