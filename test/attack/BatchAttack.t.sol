@@ -9,8 +9,8 @@ import {IIndexVaultBatch, EpochStatus} from "../../contracts/interfaces/IIndexVa
 import {IIndexVault} from "../../contracts/interfaces/IIndexVault.sol";
 
 import {BatchFixture} from "../base/BatchFixture.sol";
-import {QuirkyToken} from "../base/VaultFixture.sol";
-import {MockBatchVault} from "./mocks/MockBatchVault.sol";
+import {QuirkyToken} from "../mocks/QuirkyToken.sol";
+import {MockBatchVault} from "../mocks/MockBatchVault.sol";
 
 /// @notice Attacks on the ERC-7540 batch (SECURITY.md maps them): oracle lag at settlement, a request front-running
 ///         a known settlement, griefing by many tiny requests, a reverting settlement, a fee-on-transfer USDT, and

@@ -9,7 +9,7 @@ import {IIndexVault, ConstituentParams, VaultParams} from "../../contracts/inter
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 
-import {QuirkyToken} from "../base/VaultFixture.sol";
+import {QuirkyToken} from "../mocks/QuirkyToken.sol";
 import {AttackBase} from "./AttackBase.sol";
 
 /// @notice Gas griefing with a long basket: a vault at the maximum of 25 constituents (the 20 market tokens, with

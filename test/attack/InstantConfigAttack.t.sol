@@ -6,7 +6,7 @@ import {Vm} from "forge-std/Vm.sol";
 import {IIndexVault, VaultConfig} from "../../contracts/interfaces/IIndexVault.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 
-import {RebalanceBase} from "../unit/RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Attack (issue #12, item 5): a stolen MANAGER key changes value-moving configuration at once. Pointing a
 ///         constituent's feed near zero removes that constituent's sell floor (a USDT redeem can then be sandwiched

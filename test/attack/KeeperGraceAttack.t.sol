@@ -8,7 +8,7 @@ import {
     UpkeepAction
 } from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
-import {RebalanceBase} from "../unit/RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Attacks on the keeper's grace period (security round 2, item 2): a bounty hunter takes a rebalance (and
 ///         its bounty) from a live keeper without the keeper ever having had its exclusive window — through a drift

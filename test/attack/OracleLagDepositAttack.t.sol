@@ -8,7 +8,7 @@ import {ConstituentParams, VaultParams} from "../../contracts/interfaces/IIndexV
 import {IIndexVaultComposer} from "../../contracts/interfaces/IIndexVaultComposer.sol";
 import {IIndexVaultRebalancer} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
-import {RebalanceBase} from "../unit/RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Oracle lag + the deposit split (issue #12, Medium). A USDT deposit mints shares for the Chainlink value of
 ///         what it bought. If the deposit's mix differs from the vault's, a feed that lags its pool (inside a normal

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {IIndexVaultComposer} from "../../contracts/interfaces/IIndexVaultComposer.sol";
 import {RebalanceReceipt, UpkeepAction} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
-import {RebalanceBase} from "../unit/RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Attack (issue #12, item 4): a rebalance drops a sold-down constituent (swap-and-pop) while a composition
 ///         proposal is pending. Proposals kept targets by index for the list length at proposal time, so the drop
@@ -15,11 +15,6 @@ contract ProposalDropAttackTest is RebalanceBase {
         super.setUp();
         depositAmount = 500_000e6;
         _setUpVault(4);
-    }
-
-    function _targets(uint16 a, uint16 b, uint16 c, uint16 d) internal pure returns (uint16[] memory t) {
-        t = new uint16[](4);
-        (t[0], t[1], t[2], t[3]) = (a, b, c, d);
     }
 
     function _token(uint256 i) internal view returns (address) {

@@ -14,7 +14,7 @@ import {
 } from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 import {IIndexVaultModule} from "../../contracts/interfaces/IIndexVaultModule.sol";
 
-import {RebalanceBase} from "../unit/RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Attacks on rebalancing: sandwiching a rebalance, manipulating a pool in the same transaction, spamming
 ///         the permissionless fallback for bounties, changing the composition while a rebalance is in flight,

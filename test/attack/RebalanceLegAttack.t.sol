@@ -12,8 +12,8 @@ import {
 } from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 
-import {QuirkyToken} from "../base/VaultFixture.sol";
-import {RebalanceBase} from "../unit/RebalanceBase.t.sol";
+import {QuirkyToken} from "../mocks/QuirkyToken.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Attacks on the legs of a rebalance step (security round 2, items 3 and 6b): a constituent whose smallest
 ///         unit is coarse against a leg jams rebalancing forever; a sold-down constituent dropped with a balance under

@@ -9,8 +9,8 @@ import {IIndexVault, ConstituentParams} from "../../contracts/interfaces/IIndexV
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 
 import {AttackBase} from "./AttackBase.sol";
-import {HookToken} from "./mocks/HookToken.sol";
-import {ReentrantReceiver} from "./mocks/ReentrantReceiver.sol";
+import {HookToken} from "../mocks/HookToken.sol";
+import {ReentrantReceiver} from "../mocks/ReentrantReceiver.sol";
 
 /// @notice Re-entrancy through a constituent with ERC-777-like transfer hooks (Peapods-style): the attacker gets
 ///         control in the middle of an in-kind redemption (the token calls the receiver) or an in-kind deposit (the

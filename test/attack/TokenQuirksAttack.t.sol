@@ -9,7 +9,7 @@ import {IIndexFactory} from "../../contracts/interfaces/IIndexFactory.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {MockUSDT} from "../../contracts/mocks/MockUSDT.sol";
 
-import {QuirkyToken} from "../base/VaultFixture.sol";
+import {QuirkyToken} from "../mocks/QuirkyToken.sol";
 import {AttackBase} from "./AttackBase.sol";
 
 /// @notice Attacks through token behaviour: fee-on-transfer constituents (rejected by the factory; if one turns its

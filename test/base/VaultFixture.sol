@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {IndexFactory} from "../../contracts/IndexFactory.sol";
@@ -9,74 +8,23 @@ import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IndexVaultConfigurator} from "../../contracts/IndexVaultConfigurator.sol";
 import {IndexVaultRebalancer} from "../../contracts/IndexVaultRebalancer.sol";
 import {IIndexVaultComposer} from "../../contracts/interfaces/IIndexVaultComposer.sol";
-import {IIndexVaultConfigurator} from "../../contracts/interfaces/IIndexVaultConfigurator.sol";
 import {IIndexVaultRebalancer} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 import {VaultParams, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 
+import {ArrayHelpers} from "./ArrayHelpers.sol";
 import {BaseTest} from "./BaseTest.sol";
 import {INonfungiblePositionManagerMinimal} from "./INonfungiblePositionManagerMinimal.sol";
-
-/// @notice A token with the quirks the vault must survive, switchable at any time: a transfer fee, a blocklist
-///         (transfers to a blocked address revert, like USDT/USDC blacklists) and a global pause.
-contract QuirkyToken is ERC20 {
-    uint8 internal immutable _DECIMALS;
-    uint256 public feeBps; // {bps} burnt from every transfer
-    bool public paused;
-    mapping(address account => bool) public blocked;
-
-    error QuirkyToken__Blocked(address to);
-    error QuirkyToken__Paused();
-
-    constructor(uint8 decimals_) ERC20("Quirky", "QRK") {
-        _DECIMALS = decimals_;
-    }
-
-    function decimals() public view override returns (uint8) {
-        return _DECIMALS;
-    }
-
-    function mint(address to, uint256 amount) external {
-        _mint(to, amount);
-    }
-
-    function setFeeBps(uint256 feeBps_) external {
-        feeBps = feeBps_;
-    }
-
-    function setBlocked(address account, bool isBlocked) external {
-        blocked[account] = isBlocked;
-    }
-
-    function setPaused(bool paused_) external {
-        paused = paused_;
-    }
-
-    function _update(address from, address to, uint256 value) internal override {
-        if (paused && from != address(0)) revert QuirkyToken__Paused();
-        if (blocked[to]) revert QuirkyToken__Blocked(to);
-        uint256 fee = from == address(0) ? 0 : value * feeBps / 10_000;
-        if (fee != 0) super._update(from, address(0), fee);
-        super._update(from, to, value - fee);
-    }
-}
-
-/// @notice IndexVault with its internal rebalancing switch exposed (the rebalancing entry points come later).
-contract IndexVaultHarness is IndexVault {
-    constructor(IIndexVaultConfigurator configurator, address rebalancer) IndexVault(configurator, rebalancer) {}
-
-    function exposed_setRebalancing(bool rebalancing) external {
-        _setRebalancing(rebalancing);
-    }
-}
+import {IndexVaultHarness} from "../harness/IndexVaultHarness.sol";
+import {QuirkyToken} from "../mocks/QuirkyToken.sol";
 
 /// @title VaultFixture
 /// @notice The vault layer on top of the shared market fixture: deploys the configurator, the `IndexVault`
 ///         implementation and the factory, and creates vaults over the first 1, 3, 5 or 10 constituents (or any list).
 /// @dev Default parameters: mint fee 0.5 %, burn fee 0.5 %, management fee 1 %/year, max slippage 1 %, minimum
 ///      deposit 10 USDT. Weights are equal, the last constituent taking the remainder of 10,000.
-abstract contract VaultFixture is BaseTest {
+abstract contract VaultFixture is BaseTest, ArrayHelpers {
     uint16 internal constant MINT_FEE_BPS = 50;
     uint16 internal constant BURN_FEE_BPS = 50;
     uint16 internal constant MANAGEMENT_FEE_BPS = 100;
@@ -146,17 +94,6 @@ abstract contract VaultFixture is BaseTest {
         }
     }
 
-    /// @dev Equal weights over `n` constituents, the last taking the remainder.
-    function _equalWeights(uint256 n) internal pure returns (uint16[] memory weights) {
-        weights = new uint16[](n);
-        uint256 each = 10_000 / n;
-        for (uint256 i; i < n; ++i) {
-            // casting to 'uint16' is safe because every weight is at most 10,000
-            // forge-lint: disable-next-line(unsafe-typecast)
-            weights[i] = uint16(i + 1 == n ? 10_000 - each * (n - 1) : each);
-        }
-    }
-
     /// @dev Constituent parameters from the market's feeds, heartbeats and buy routes.
     function _constituentParams(address[] memory tokens, uint16[] memory weights)
         internal
@@ -191,7 +128,7 @@ abstract contract VaultFixture is BaseTest {
     ///      configurator and rebalancer, from the audited-settings build (see `_deployBuilt`).
     function _deployHarnessFactory() internal returns (IndexFactory) {
         return _deployFactory(
-            _deployBuilt("VaultFixture.sol", "IndexVaultHarness", abi.encode(configurator, address(rebalancer)))
+            _deployBuilt("IndexVaultHarness.sol", "IndexVaultHarness", abi.encode(configurator, address(rebalancer)))
         );
     }
 

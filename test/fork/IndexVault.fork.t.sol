@@ -12,13 +12,14 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {IndexFactory} from "../../contracts/IndexFactory.sol";
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {VaultParams, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
+import {ArrayHelpers} from "../base/ArrayHelpers.sol";
 import {AuditedBuild} from "../base/AuditedBuild.sol";
 
 /// @title IndexVaultForkTest
 /// @notice The vault on Ethereum mainnet state at `config/mainnet.json`'s pinned block: real USDT (its quirks), real
 ///         Uniswap V3 pools and routers, real Chainlink feeds. Needs `FORK_URL` (an archive RPC); without it every
 ///         test skips itself, so a plain `forge test` never needs a network. Run: `FORK_URL=... npm run test:fork`.
-contract IndexVaultForkTest is Test, AuditedBuild {
+contract IndexVaultForkTest is Test, AuditedBuild, ArrayHelpers {
     using stdJson for string;
     using SafeERC20 for IERC20;
 
@@ -210,14 +211,12 @@ contract IndexVaultForkTest is Test, AuditedBuild {
     function _createVault(uint256 n) internal returns (IndexVault) {
         ConstituentParams[] memory list = new ConstituentParams[](n);
         uint256[] memory probes = new uint256[](n);
-        uint256 each = 10_000 / n;
+        uint16[] memory weights = _equalWeights(n);
         for (uint256 i; i < n; ++i) {
             Token storage t = tokens[i];
             list[i] = ConstituentParams({
                 token: t.token,
-                // casting to 'uint16' is safe because every weight is at most 10,000
-                // forge-lint: disable-next-line(unsafe-typecast)
-                targetWeightBps: uint16(i + 1 == n ? 10_000 - each * (n - 1) : each),
+                targetWeightBps: weights[i],
                 feed: t.feed,
                 heartbeat: t.heartbeat,
                 path: t.path,

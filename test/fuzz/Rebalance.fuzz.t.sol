@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {DriftState, RebalanceReceipt} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
-import {RebalanceBase} from "../unit/RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Fuzzed market moves on the real Uniswap V3 fixture: one keeper rebalance brings drift under the threshold,
 ///         with turnover within 2 % of the theoretical minimum (½ Σ|deviation| of NAV) and loss within its bound.

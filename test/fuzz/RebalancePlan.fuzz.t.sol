@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {DriftLib} from "../../contracts/libraries/DriftLib.sol";
 import {RebalancePlanLib} from "../../contracts/libraries/RebalancePlanLib.sol";
 
-import {BasketFuzzBase} from "./DriftLib.fuzz.t.sol";
+import {BasketFuzzBase} from "../base/BasketFuzzBase.sol";
 
 /// @notice Fuzz properties of RebalancePlanLib on random baskets of 1..25 constituents. Plans are applied at oracle
 ///         prices: values[i] − sells[i] + buys[i], idle + Σ sells − Σ buys.

@@ -18,8 +18,8 @@ import {IIndexVaultModule} from "../../contracts/interfaces/IIndexVaultModule.so
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 
-import {QuirkyToken} from "../base/VaultFixture.sol";
-import {RebalanceBase} from "./RebalanceBase.t.sol";
+import {QuirkyToken} from "../mocks/QuirkyToken.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Composition changes behind the delay: new targets, an added constituent, a removed one (sold down by a
 ///         rebalance and dropped), cancellation by the admin, and every rejection.
@@ -28,11 +28,6 @@ contract CompositionTest is RebalanceBase {
         super.setUp();
         depositAmount = 500_000e6; // 4 constituents: $125k each stays within 1 % slippage on the normal pools
         _setUpVault(4);
-    }
-
-    function _targets(uint16 a, uint16 b, uint16 c, uint16 d) internal pure returns (uint16[] memory t) {
-        t = new uint16[](4);
-        (t[0], t[1], t[2], t[3]) = (a, b, c, d);
     }
 
     function _newConstituent(uint16 weightBps) internal view returns (ConstituentParams memory p) {

@@ -8,7 +8,7 @@ import {IIndexVaultModule} from "../../contracts/interfaces/IIndexVaultModule.so
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 
-import {RebalanceBase} from "./RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Value-moving configuration behind the composition delay (issue #12, item 5): feeds, routes, slippage
 ///         widening and fee increases are queued by their setters, executed by the manager or a keeper after the

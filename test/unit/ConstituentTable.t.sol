@@ -6,20 +6,15 @@ import {Vm} from "forge-std/Vm.sol";
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IIndexVault, ConstituentParams, ConstituentState} from "../../contracts/interfaces/IIndexVault.sol";
 import {ConstituentTableLib} from "../../contracts/libraries/ConstituentTableLib.sol";
-import {VaultStorageLib} from "../../contracts/libraries/VaultStorageLib.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 
-import {RebalanceBase} from "./RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
+import {VaultSlots} from "../base/VaultSlots.sol";
 
 /// @notice The constituent table (ConstituentTableLib) is what the USDT paths read instead of storage, so it must
 ///         equal the constituents' storage slots after every change of the constituent list: initialization, a new
 ///         feed, a new route, a composition change (targets, an added constituent) and the drop of a sold-down one.
 contract ConstituentTableTest is RebalanceBase {
-    /// @dev Slot of `Layout.constituents` (params, oracle, sequencerFeed, feeRecipient+minDeposit, name, symbol).
-    uint256 private constant CONSTITUENTS_SLOT = uint256(VaultStorageLib.LOCATION) + 6;
-    /// @dev Slot of `Layout.constituentTable` (after constituents, totalDeferred, deferred).
-    uint256 private constant TABLE_SLOT = uint256(VaultStorageLib.LOCATION) + 9;
-
     function setUp() public override {
         super.setUp();
         depositAmount = 500_000e6;
@@ -27,15 +22,15 @@ contract ConstituentTableTest is RebalanceBase {
     }
 
     function _table(address v) internal view returns (address) {
-        return address(uint160(uint256(vm.load(v, bytes32(TABLE_SLOT)))));
+        return address(uint160(uint256(vm.load(v, VaultSlots.constituentTable()))));
     }
 
     /// @dev The table's code must be STOP followed by every constituent's 7 storage slots, in order.
     function _assertTableMatchesStorage(address v) internal view {
-        uint256 n = uint256(vm.load(v, bytes32(CONSTITUENTS_SLOT)));
+        uint256 n = uint256(vm.load(v, VaultSlots.constituents()));
         assertEq(n, IndexVault(v).constituentCount(), "slot layout");
         bytes memory expected = new bytes(1);
-        uint256 first = uint256(keccak256(abi.encode(CONSTITUENTS_SLOT)));
+        uint256 first = uint256(keccak256(abi.encode(VaultSlots.constituents())));
         for (uint256 k; k < n * ConstituentTableLib.SLOTS; ++k) {
             expected = bytes.concat(expected, vm.load(v, bytes32(first + k)));
         }

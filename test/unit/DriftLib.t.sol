@@ -5,28 +5,13 @@ import {Test} from "forge-std/Test.sol";
 
 import {DriftLib} from "../../contracts/libraries/DriftLib.sol";
 
+import {ArrayHelpers} from "../base/ArrayHelpers.sol";
+
 /// @notice Hand-checked examples for DriftLib. Values are D18{USD}; `E` = $1.
-contract DriftLibTest is Test {
+contract DriftLibTest is Test, ArrayHelpers {
     uint256 internal constant E = 1e18;
 
     // ---------------------------------------------------------------- helpers
-
-    function _a(uint256 x0, uint256 x1) internal pure returns (uint256[] memory a) {
-        a = new uint256[](2);
-        (a[0], a[1]) = (x0, x1);
-    }
-
-    function _a(uint256 x0, uint256 x1, uint256 x2) internal pure returns (uint256[] memory a) {
-        a = new uint256[](3);
-        (a[0], a[1], a[2]) = (x0, x1, x2);
-    }
-
-    function _fill(uint256 n, uint256 x) internal pure returns (uint256[] memory a) {
-        a = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            a[i] = x;
-        }
-    }
 
     /// @dev External wrapper so that reverts of the inlined library can be caught by vm.expectRevert.
     function driftExt(uint256[] memory values, uint256[] memory targets, uint256 idle)

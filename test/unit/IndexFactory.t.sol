@@ -7,7 +7,8 @@ import {IIndexFactory} from "../../contracts/interfaces/IIndexFactory.sol";
 import {IIndexVault, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
-import {VaultFixture, QuirkyToken} from "../base/VaultFixture.sol";
+import {VaultFixture} from "../base/VaultFixture.sol";
+import {QuirkyToken} from "../mocks/QuirkyToken.sol";
 
 /// @notice IndexFactory: clones, registry, fee-on-transfer probe, several indexes side by side.
 contract IndexFactoryTest is VaultFixture {

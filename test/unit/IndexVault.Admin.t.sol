@@ -11,7 +11,8 @@ import {IIndexVaultConfigurator} from "../../contracts/interfaces/IIndexVaultCon
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
-import {VaultFixture, QuirkyToken} from "../base/VaultFixture.sol";
+import {VaultFixture} from "../base/VaultFixture.sol";
+import {QuirkyToken} from "../mocks/QuirkyToken.sol";
 
 /// @notice Initialisation validation, parameter setters, roles, pause and the swap-callback guard.
 contract IndexVaultAdminTest is VaultFixture {

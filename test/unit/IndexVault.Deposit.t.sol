@@ -9,7 +9,8 @@ import {IIndexVault, ConstituentState, VaultParams} from "../../contracts/interf
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
 import {MockUSDT} from "../../contracts/mocks/MockUSDT.sol";
-import {VaultFixture, IndexVaultHarness} from "../base/VaultFixture.sol";
+import {VaultFixture} from "../base/VaultFixture.sol";
+import {IndexVaultHarness} from "../harness/IndexVaultHarness.sol";
 
 /// @notice `deposit` (all three overloads) on the real Uniswap V3 fixture.
 contract IndexVaultDepositTest is VaultFixture {

@@ -3,23 +3,8 @@ pragma solidity 0.8.30;
 
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IIndexVault} from "../../contracts/interfaces/IIndexVault.sol";
-import {FeeLib} from "../../contracts/libraries/FeeLib.sol";
 import {VaultFixture} from "../base/VaultFixture.sol";
-
-/// @notice Exposes FeeLib's internal functions.
-contract FeeLibHarness {
-    function continuousRate(uint256 annualFeeBps) external pure returns (uint256) {
-        return FeeLib.continuousRate(annualFeeBps);
-    }
-
-    function expm1(uint256 x) external pure returns (uint256) {
-        return FeeLib.expm1(x);
-    }
-
-    function managementFeeShares(uint256 supply, uint256 rate, uint256 elapsed) external pure returns (uint256) {
-        return FeeLib.managementFeeShares(supply, rate, elapsed);
-    }
-}
+import {FeeLibHarness} from "../harness/FeeLibHarness.sol";
 
 /// @notice Streaming management fee (exact annual rate, no oracle), mint and burn fees.
 contract IndexVaultFeesTest is VaultFixture {

@@ -9,7 +9,9 @@ import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IIndexVault, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
-import {VaultFixture, IndexVaultHarness, QuirkyToken} from "../base/VaultFixture.sol";
+import {VaultFixture} from "../base/VaultFixture.sol";
+import {IndexVaultHarness} from "../harness/IndexVaultHarness.sol";
+import {QuirkyToken} from "../mocks/QuirkyToken.sol";
 
 /// @notice `depositInKind`, `redeemInKind` and `claim`: no oracle, no Uniswap, never blocked.
 contract IndexVaultInKindTest is VaultFixture {

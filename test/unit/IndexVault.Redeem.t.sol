@@ -9,7 +9,8 @@ import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IIndexVault} from "../../contracts/interfaces/IIndexVault.sol";
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
-import {VaultFixture, IndexVaultHarness} from "../base/VaultFixture.sol";
+import {VaultFixture} from "../base/VaultFixture.sol";
+import {IndexVaultHarness} from "../harness/IndexVaultHarness.sol";
 
 /// @notice `redeem` (all three overloads) on the real Uniswap V3 fixture.
 contract IndexVaultRedeemTest is VaultFixture {

@@ -5,7 +5,8 @@ import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IIndexVault, ConstituentState, ConstituentInfo} from "../../contracts/interfaces/IIndexVault.sol";
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
-import {VaultFixture, IndexVaultHarness} from "../base/VaultFixture.sol";
+import {VaultFixture} from "../base/VaultFixture.sol";
+import {IndexVaultHarness} from "../harness/IndexVaultHarness.sol";
 
 /// @notice Index level, NAV per share, basket, ERC-4626 limits and disabled exact-output paths.
 contract IndexVaultViewsTest is VaultFixture {

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {UpkeepAction} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
-import {RebalanceBase} from "./RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Gas of one complete rebalance step at 5 and 10 constituents (committed in `snapshots/Rebalance.json`;
 ///         `npm test` fails when a number moves, re-record with `npm run snapshots`).

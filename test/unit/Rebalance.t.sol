@@ -17,7 +17,7 @@ import {
 } from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 import {IIndexVaultModule} from "../../contracts/interfaces/IIndexVaultModule.sol";
 
-import {RebalanceBase} from "./RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Drift views, trigger (threshold, cooldown, keeper role), a single-step rebalance on real Uniswap V3 pools,
 ///         its post-conditions, receipts and configuration bounds.

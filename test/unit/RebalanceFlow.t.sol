@@ -7,7 +7,7 @@ import {IndexFactory} from "../../contracts/IndexFactory.sol";
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IIndexVaultRebalancer, DriftState, RebalanceConfig} from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
-import {RebalanceBase} from "./RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice USDT deposits buy the vault's own mix (pro-rata to current holdings at oracle prices): they neither shrink
 ///         nor grow drift, which is the rebalancer's job. Also records how many rebalances that costs over a price

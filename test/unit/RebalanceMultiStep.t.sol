@@ -11,7 +11,7 @@ import {
     UpkeepAction
 } from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
-import {RebalanceBase} from "./RebalanceBase.t.sol";
+import {RebalanceBase} from "../base/RebalanceBase.sol";
 
 /// @notice Multi-step rebalances under a per-trade cap (the `rebalancing` pause and its timeout), the permissionless
 ///         fallback with its bounty, and the Chainlink Automation entry points.

@@ -6,38 +6,13 @@ import {Test} from "forge-std/Test.sol";
 import {DriftLib} from "../../contracts/libraries/DriftLib.sol";
 import {RebalancePlanLib} from "../../contracts/libraries/RebalancePlanLib.sol";
 
+import {ArrayHelpers} from "../base/ArrayHelpers.sol";
+
 /// @notice Hand-checked examples for RebalancePlanLib. Values are D18{USD}; `E` = $1.
-contract RebalancePlanTest is Test {
+contract RebalancePlanTest is Test, ArrayHelpers {
     uint256 internal constant E = 1e18;
 
     // ---------------------------------------------------------------- helpers
-
-    function _a(uint256 x0, uint256 x1) internal pure returns (uint256[] memory a) {
-        a = new uint256[](2);
-        (a[0], a[1]) = (x0, x1);
-    }
-
-    function _a(uint256 x0, uint256 x1, uint256 x2) internal pure returns (uint256[] memory a) {
-        a = new uint256[](3);
-        (a[0], a[1], a[2]) = (x0, x1, x2);
-    }
-
-    function _a(uint256 x0, uint256 x1, uint256 x2, uint256 x3) internal pure returns (uint256[] memory a) {
-        a = new uint256[](4);
-        (a[0], a[1], a[2], a[3]) = (x0, x1, x2, x3);
-    }
-
-    function _a(uint256 x0, uint256 x1, uint256 x2, uint256 x3, uint256 x4) internal pure returns (uint256[] memory a) {
-        a = new uint256[](5);
-        (a[0], a[1], a[2], a[3], a[4]) = (x0, x1, x2, x3, x4);
-    }
-
-    function _fill(uint256 n, uint256 x) internal pure returns (uint256[] memory a) {
-        a = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            a[i] = x;
-        }
-    }
 
     function _assertEq(uint256[] memory got, uint256[] memory want, string memory what) internal pure {
         assertEq(got.length, want.length, string.concat(what, ": length"));

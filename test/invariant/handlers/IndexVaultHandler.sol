@@ -23,7 +23,7 @@ import {IOracleErrors} from "../../../contracts/interfaces/IOracleErrors.sol";
 import {ConstantsLib} from "../../../contracts/libraries/ConstantsLib.sol";
 import {MockERC20} from "../../../contracts/mocks/MockERC20.sol";
 import {MockUSDT} from "../../../contracts/mocks/MockUSDT.sol";
-import {IndexVaultHarness} from "../../base/VaultFixture.sol";
+import {IndexVaultHarness} from "../../harness/IndexVaultHarness.sol";
 
 /// @notice What the handler needs from the invariant test (which is the local market and may write feeds).
 interface IInvariantMarket {

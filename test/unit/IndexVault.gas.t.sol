@@ -3,8 +3,8 @@ pragma solidity 0.8.30;
 
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {ConstituentInfo} from "../../contracts/interfaces/IIndexVault.sol";
-import {VaultStorageLib} from "../../contracts/libraries/VaultStorageLib.sol";
 import {VaultFixture} from "../base/VaultFixture.sol";
+import {VaultSlots} from "../base/VaultSlots.sol";
 
 /// @notice Gas snapshots (snapshots/IndexVault.json) of a steady-state USDT deposit and redeem at 1, 3, 5 and 10
 ///         constituents, and of the in-kind paths at 10. Every account and slot the call touches is cooled first
@@ -103,8 +103,8 @@ contract IndexVaultGasTest is VaultFixture {
         vm.cool(address(implementation));
         vm.cool(address(configurator));
         vm.cool(address(rebalancer));
-        // The constituent table: `Layout.constituentTable`, slot 9 of the vault's namespace.
-        vm.cool(address(uint160(uint256(vm.load(address(vault), bytes32(uint256(VaultStorageLib.LOCATION) + 9))))));
+        // The constituent table: `Layout.constituentTable` in the vault's namespace.
+        vm.cool(address(uint160(uint256(vm.load(address(vault), VaultSlots.constituentTable())))));
         vm.cool(address(usdt));
         vm.cool(address(usdtFeed));
         for (uint256 i; i < vault.constituentCount(); ++i) {

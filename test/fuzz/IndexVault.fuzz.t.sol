@@ -6,7 +6,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {ConstituentParams, ConstituentState} from "../../contracts/interfaces/IIndexVault.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
-import {VaultFixture, QuirkyToken} from "../base/VaultFixture.sol";
+import {VaultFixture} from "../base/VaultFixture.sol";
+import {QuirkyToken} from "../mocks/QuirkyToken.sol";
 
 /// @notice Fuzz over amounts, weights and token decimals (6, 8, 18) on the real Uniswap V3 fixture: previews are
 ///         floors, round trips never profit, the basket follows its weights.

@@ -5,7 +5,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
-import {VaultConfig} from "../../../contracts/interfaces/IIndexVault.sol";
+import {VaultConfig} from "../../contracts/interfaces/IIndexVault.sol";
 
 /// @notice A stand-in index vault for batch attack tests: its own ERC-20 share (1e12 shares per asset unit, NAV fixed),
 ///         an arbitrary asset (e.g. a fee-on-transfer token), every role granted, and a share token that can call back

@@ -16,7 +16,7 @@ import {
     TradeReceipt
 } from "../../contracts/interfaces/IIndexVaultRebalancer.sol";
 
-import {VaultFixture} from "../base/VaultFixture.sol";
+import {VaultFixture} from "./VaultFixture.sol";
 
 /// @notice Shared set-up of the rebalancing tests: a funded vault on the real Uniswap V3 fixture, the module
 ///         interfaces at the vault's address, a default configuration, and helpers to move prices and read receipts.
