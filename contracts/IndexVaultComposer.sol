@@ -11,6 +11,7 @@ import {IIndexVaultConfigurator} from "./interfaces/IIndexVaultConfigurator.sol"
 import {AdmissionLib} from "./libraries/AdmissionLib.sol";
 import {ConstituentTableLib} from "./libraries/ConstituentTableLib.sol";
 import {ConstantsLib} from "./libraries/ConstantsLib.sol";
+import {TargetsLib} from "./libraries/TargetsLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
 import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
 import {RouteLib} from "./libraries/RouteLib.sol";
@@ -180,7 +181,7 @@ contract IndexVaultComposer is IndexVaultModule, IIndexVaultComposer, Reentrancy
             sum += proposed[k];
         }
         // Every listed constituent was listed at proposal (only a proposal adds one), so the sum is whole again.
-        if (sum != ConstantsLib.BPS) revert IndexVaultComposer__InvalidTargets(targets.length, sum);
+        TargetsLib.requireWhole(sum);
     }
 
     /// @dev Appends the proposed constituent: admission checks again, then feed and route through the configurator
@@ -220,15 +221,16 @@ contract IndexVaultComposer is IndexVaultModule, IIndexVaultComposer, Reentrancy
         if (added != address(0)) p.tokens.push(added);
     }
 
-    /// @dev Reverts unless `targetsBps` has `n` entries summing to 10,000 (and, when adding, a positive last one).
+    /// @dev Reverts unless `targetsBps` has `n` entries (and, when adding, a positive last one) summing to 10,000.
     function _checkTargets(uint16[] calldata targetsBps, uint256 n, bool adding) internal pure {
         uint256 sum;
         for (uint256 i; i < targetsBps.length; ++i) {
             sum += targetsBps[i];
         }
-        if (targetsBps.length != n || sum != ConstantsLib.BPS || (adding && targetsBps[n - 1] == 0)) {
+        if (targetsBps.length != n || (adding && targetsBps[n - 1] == 0)) {
             revert IndexVaultComposer__InvalidTargets(targetsBps.length, sum);
         }
+        TargetsLib.requireWhole(sum);
     }
 
     /// @dev Reverts unless a new constituent may join: admission rules (`AdmissionLib`), a feed answering validly, a

@@ -12,6 +12,7 @@ import {FeeLib} from "./libraries/FeeLib.sol";
 import {OracleLib} from "./libraries/OracleLib.sol";
 import {RebalanceStorageLib} from "./libraries/RebalanceStorageLib.sol";
 import {RouteLib} from "./libraries/RouteLib.sol";
+import {TargetsLib} from "./libraries/TargetsLib.sol";
 import {Hop} from "./libraries/UniswapV3SwapLib.sol";
 import {VaultStorageLib} from "./libraries/VaultStorageLib.sol";
 
@@ -65,7 +66,7 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator, DelegateCallOnly {
         for (uint256 i; i < n; ++i) {
             sumBps += _addConstituent(i, constituents);
         }
-        if (sumBps != ConstantsLib.BPS) revert IIndexVault.IndexVault__InvalidWeights(sumBps);
+        TargetsLib.requireWhole(sumBps);
         ConstituentTableLib.publish();
         emit IIndexVault.VaultInitialized(params.name, params.symbol, n);
     }

@@ -3,17 +3,19 @@ pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
+import {TargetsLib} from "./TargetsLib.sol";
+
 /// @title DriftLib
-/// @notice Pure maths of basket weights: current weights, target values and the drift of a basket from its targets.
+/// @notice Pure maths of basket weights: target values and the drift of a basket from its targets.
 /// @dev Units used throughout:
-///      - values:  D18{USD}  balance × oracle price, normalised to 18 decimals (1e18 = $1)
+///      - values:  {value}   balance × oracle price, in ONE value unit of the caller's choice: the vault passes
+///                           {USDT units} (Chainlink value in USDT's smallest unit); the unit tests use D18{USD}
 ///      - targets: {bps}     target weight of each constituent, summing to exactly `BPS` (10,000)
-///      - weights: D18{1}    fraction of NAV, 1e18 = 100 %
-///      - idle:    D18{USD}  USDT held by the vault; it is part of NAV with an implicit target of 0
+///      - idle:    {value}   USDT held by the vault, in the same unit; part of NAV with an implicit target of 0
 ///      Deviations are computed exactly as the rational |value·BPS − target·nav| / nav and rounded ONCE, up, so the
 ///      reported drift is never below the true drift (a keeper threshold check cannot be gamed by rounding).
-///      Overflow: arithmetic is checked, so absurd inputs revert rather than wrap; every value ≤ 1e36 D18{USD}
-///      ($1e18) is safe for baskets of any realistic size.
+///      Overflow: arithmetic is checked, so absurd inputs revert rather than wrap; every value ≤ 1e36 {value}
+///      ($1e18 in D18{USD}) is safe for baskets of any realistic size.
 library DriftLib {
     /// @notice {bps} 100 % in basis points; target weights must sum to exactly this.
     uint256 internal constant BPS = 10_000;
@@ -30,12 +32,9 @@ library DriftLib {
     /// @notice Thrown when the values and targets arrays differ in length.
     error DriftLib__LengthMismatch(uint256 values, uint256 targets);
 
-    /// @notice Thrown when target weights do not sum to exactly `BPS`.
-    error DriftLib__InvalidTargetSum(uint256 sumBps);
-
     /// @notice How far a basket is from its targets.
     struct DriftReport {
-        uint256 nav; // D18{USD} sum of constituent values plus idle USDT
+        uint256 nav; // {value} sum of constituent values plus idle USDT
         uint256 maxDeviationD18; // D18{1} largest |weight − target| over constituents and idle USDT, rounded up
         uint256 sumDeviationD18; // D18{1} Σ |weight − target| over constituents and idle USDT, rounded up
         uint256 maxDeviationBps; // {bps} `maxDeviationD18` in basis points, rounded up
@@ -43,7 +42,7 @@ library DriftLib {
         uint256 maxIndex; // constituent with the largest deviation; IDLE_INDEX or NO_INDEX (see above)
     }
 
-    /// @notice Reverts unless `targetsBps` has `n` entries summing to exactly `BPS`.
+    /// @notice Reverts unless `targetsBps` has `n` entries summing to exactly `BPS` (`TargetsLib.requireWhole`).
     /// @param targetsBps {bps} target weights
     /// @param n number of constituents (length of the values array)
     function validateTargets(uint256[] memory targetsBps, uint256 n) internal pure {
@@ -57,12 +56,12 @@ library DriftLib {
                 ++i;
             }
         }
-        if (total != BPS) revert DriftLib__InvalidTargetSum(total);
+        TargetsLib.requireWhole(total);
     }
 
     /// @notice Sum of constituent values.
-    /// @param values D18{USD} per-constituent values
-    /// @return total D18{USD}
+    /// @param values {value} per-constituent values
+    /// @return total {value}
     function sum(uint256[] memory values) internal pure returns (uint256 total) {
         uint256 n = values.length;
         for (uint256 i; i < n;) {
@@ -77,8 +76,8 @@ library DriftLib {
     /// @notice Target value of each constituent for a given NAV: `targetsBps[i] × nav / BPS`, rounded down.
     /// @dev Σ targetValues ≤ nav and nav − Σ targetValues < targetsBps.length (rounding dust stays in USDT).
     /// @param targetsBps {bps} target weights (not validated here)
-    /// @param nav D18{USD}
-    /// @return wanted D18{USD} per-constituent target value
+    /// @param nav {value}
+    /// @return wanted {value} per-constituent target value
     function targetValues(uint256[] memory targetsBps, uint256 nav) internal pure returns (uint256[] memory wanted) {
         uint256 n = targetsBps.length;
         wanted = new uint256[](n);
@@ -93,10 +92,10 @@ library DriftLib {
 
     /// @notice Drift of the basket from its targets, with idle USDT counted as a position whose target is 0.
     /// @dev An empty vault (nav 0) has zero drift. A constituent with target 0 (being removed) contributes its whole
-    ///      weight. Reverts with DriftLib__LengthMismatch / DriftLib__InvalidTargetSum on malformed targets.
-    /// @param values D18{USD} per-constituent values
+    ///      weight. Reverts with DriftLib__LengthMismatch / IndexVault__InvalidWeights on malformed targets.
+    /// @param values {value} per-constituent values
     /// @param targetsBps {bps} target weights, summing to BPS
-    /// @param idle D18{USD} idle USDT held by the vault
+    /// @param idle {value} idle USDT held by the vault
     /// @return report see `DriftReport`
     function drift(uint256[] memory values, uint256[] memory targetsBps, uint256 idle)
         internal
@@ -110,7 +109,7 @@ library DriftLib {
         report.maxIndex = NO_INDEX;
         if (nav == 0) return report;
 
-        // Deviations as exact numerators: |value·BPS − target·nav|, unit D18{USD}·{bps}; divide by nav for {bps}.
+        // Deviations as exact numerators: |value·BPS − target·nav|, unit {value}·{bps}; divide by nav for {bps}.
         uint256 maxNum;
         uint256 sumNum;
         for (uint256 i; i < n;) {

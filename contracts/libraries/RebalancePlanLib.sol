@@ -6,15 +6,15 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {DriftLib} from "./DriftLib.sol";
 
 /// @title RebalancePlanLib
-/// @notice Pure planning of the trades that bring a basket back to its target weights, and of how ordinary deposits
-///         and redemptions are spread across constituents so that flows themselves reduce drift.
-/// @dev Units (see DriftLib): values, amounts, caps and dust are D18{USD}; targets are {bps} summing to 10,000.
+/// @notice Pure planning of the trades that bring a basket back to its target weights.
+/// @dev Units (see DriftLib): values, amounts, caps and dust are {value}, one value unit of the caller's choice (the
+///      vault passes {USDT units}); targets are {bps} summing to 10,000.
 ///      Every trade goes through USDT: a sell turns constituent value into USDT, a buy turns USDT into constituent
 ///      value. All amounts are valued at oracle prices; the vault converts them to token amounts and bounds slippage.
 ///
 ///      Rebalance plan (`plan`), one call:
-///        nav        = Σ values + idle                                  D18{USD}
-///        wanted[i]  = targets[i] × nav / BPS (rounded down)             D18{USD}
+///        nav        = Σ values + idle                                  {value}
+///        wanted[i]  = targets[i] × nav / BPS (rounded down)             {value}
 ///        excess[i]  = max(values[i] − wanted[i], 0)  → candidate sell  min(excess, cap), kept if ≥ dust
 ///        short[i]   = max(wanted[i] − values[i], 0)  → candidate buy   min(short,  cap), kept if ≥ dust
 ///        funding    = Σ candidate sells + idle
@@ -33,11 +33,11 @@ library RebalancePlanLib {
 
     /// @notice One rebalance step.
     struct Plan {
-        uint256[] sells; // D18{USD} per constituent: value to sell into USDT
-        uint256[] buys; // D18{USD} per constituent: value to buy with USDT
-        uint256 totalSell; // D18{USD} Σ sells
-        uint256 totalBuy; // D18{USD} Σ buys; always ≤ totalSell + idle
-        uint256 nav; // D18{USD} Σ values + idle, the NAV the targets were applied to
+        uint256[] sells; // {value} per constituent: value to sell into USDT
+        uint256[] buys; // {value} per constituent: value to buy with USDT
+        uint256 totalSell; // {value} Σ sells
+        uint256 totalBuy; // {value} Σ buys; always ≤ totalSell + idle
+        uint256 nav; // {value} Σ values + idle, the NAV the targets were applied to
         bool complete; // true when calling `plan` again on the post-trade state would plan nothing
     }
 
@@ -45,11 +45,11 @@ library RebalancePlanLib {
     /// @dev Pure and allocation-light: O(n) memory words, O(n) loops. Reverts on malformed targets (DriftLib errors).
     ///      Execute the sells first, then scale the buys by (USDT actually received + idle) / (totalSell + idle) if the
     ///      swaps returned less than valued. If `maxTrade` is below `dust` nothing can ever trade; validate upstream.
-    /// @param values D18{USD} per-constituent values (balance × oracle price)
+    /// @param values {value} per-constituent values (balance × oracle price)
     /// @param targetsBps {bps} target weights, summing to 10,000
-    /// @param idle D18{USD} USDT held by the vault (part of NAV, target 0: deployed into underweights)
-    /// @param maxTrade D18{USD} largest sell or buy per constituent in this call; 0 = no cap
-    /// @param dust D18{USD} trades smaller than this are skipped; 0 = skip only zero trades
+    /// @param idle {value} USDT held by the vault (part of NAV, target 0: deployed into underweights)
+    /// @param maxTrade {value} largest sell or buy per constituent in this call; 0 = no cap
+    /// @param dust {value} trades smaller than this are skipped; 0 = skip only zero trades
     /// @return p the trades of this step (see `Plan`)
     function plan(uint256[] memory values, uint256[] memory targetsBps, uint256 idle, uint256 maxTrade, uint256 dust)
         internal
@@ -66,8 +66,8 @@ library RebalancePlanLib {
             p.complete = true;
             return p;
         }
-        uint256 cap = maxTrade == 0 ? type(uint256).max : maxTrade; // D18{USD}
-        uint256 minTrade = dust == 0 ? 1 : dust; // D18{USD}
+        uint256 cap = maxTrade == 0 ? type(uint256).max : maxTrade; // {value}
+        uint256 minTrade = dust == 0 ? 1 : dust; // {value}
         {
             // 1. Candidate trades: capped excess (into p.sells) and capped shortfall (into `room`).
             (uint256[] memory room, uint256 sellable, uint256 buyable) =
@@ -84,15 +84,15 @@ library RebalancePlanLib {
 
     /// @dev Candidate trades of one step: sells[i] = min(excess, cap) and room[i] = min(shortfall, cap), each kept
     ///      only if ≥ minTrade.
-    /// @param values D18{USD}
+    /// @param values {value}
     /// @param targetsBps {bps}
-    /// @param nav D18{USD} Σ values + idle
-    /// @param cap D18{USD} per-constituent trade cap (type(uint256).max = none)
-    /// @param minTrade D18{USD} smallest trade, ≥ 1
-    /// @param sells D18{USD} zeroed array, filled with candidate sells
-    /// @return room D18{USD} candidate buys
-    /// @return sellable D18{USD} Σ candidate sells
-    /// @return buyable D18{USD} Σ candidate buys
+    /// @param nav {value} Σ values + idle
+    /// @param cap {value} per-constituent trade cap (type(uint256).max = none)
+    /// @param minTrade {value} smallest trade, ≥ 1
+    /// @param sells {value} zeroed array, filled with candidate sells
+    /// @return room {value} candidate buys
+    /// @return sellable {value} Σ candidate sells
+    /// @return buyable {value} Σ candidate buys
     function _candidates(
         uint256[] memory values,
         uint256[] memory targetsBps,
@@ -104,7 +104,7 @@ library RebalancePlanLib {
         uint256 n = values.length;
         room = new uint256[](n);
         for (uint256 i; i < n;) {
-            uint256 wanted = targetsBps[i] * nav / DriftLib.BPS; // D18{USD}
+            uint256 wanted = targetsBps[i] * nav / DriftLib.BPS; // {value}
             uint256 v = values[i];
             if (v > wanted) {
                 // Safe: v > wanted.
@@ -140,16 +140,16 @@ library RebalancePlanLib {
         uint256 dust,
         uint256 minTrade
     ) private pure {
-        uint256 funding = sellable + idle; // D18{USD}
+        uint256 funding = sellable + idle; // {value}
         if (buyable <= funding) {
             p.buys = room;
             p.totalBuy = buyable;
         } else {
             (p.buys, p.totalBuy) = _fundBuys(room, buyable, funding, minTrade);
         }
-        uint256 need = p.totalBuy > idle ? p.totalBuy - idle : 0; // D18{USD}
+        uint256 need = p.totalBuy > idle ? p.totalBuy - idle : 0; // {value}
         // Safe: totalBuy ≤ funding in both branches above.
-        uint256 surplus = _uncheckedSub(funding, p.totalBuy); // D18{USD} left idle if every candidate sells
+        uint256 surplus = _uncheckedSub(funding, p.totalBuy); // {value} left idle if every candidate sells
         if (need == 0) {
             _zero(p.sells);
         } else if (surplus <= dust + room.length) {
@@ -162,11 +162,11 @@ library RebalancePlanLib {
     /// @dev Buys when candidates exceed funding: pro rata (rounded down), drop those under `minTrade`, then hand the
     ///      remainder to candidates in index order (only where the result reaches `minTrade`). If funding ≥ minTrade
     ///      at least one buy is made, so repeated calls always progress.
-    /// @param room D18{USD} candidate buys (each 0 or ≥ minTrade)
-    /// @param buyable D18{USD} Σ room, > funding
-    /// @param funding D18{USD} USDT available
-    /// @return buys D18{USD} per constituent, buys[i] ≤ room[i]
-    /// @return total D18{USD} Σ buys ≤ funding
+    /// @param room {value} candidate buys (each 0 or ≥ minTrade)
+    /// @param buyable {value} Σ room, > funding
+    /// @param funding {value} USDT available
+    /// @return buys {value} per constituent, buys[i] ≤ room[i]
+    /// @return total {value} Σ buys ≤ funding
     function _fundBuys(uint256[] memory room, uint256 buyable, uint256 funding, uint256 minTrade)
         private
         pure
@@ -214,10 +214,10 @@ library RebalancePlanLib {
 
     /// @dev Scales candidate sells in place so that Σ sells ≥ need: each becomes ceil(s·need/sellable) raised to
     ///      `minTrade`, never above s. Σ sells − need ≤ (minTrade + 1) × number of sells.
-    /// @param sells D18{USD} candidate sells (each 0 or ≥ minTrade), overwritten
-    /// @param sellable D18{USD} Σ sells
-    /// @param need D18{USD} 0 < need ≤ sellable
-    /// @return total D18{USD} Σ scaled sells
+    /// @param sells {value} candidate sells (each 0 or ≥ minTrade), overwritten
+    /// @param sellable {value} Σ sells
+    /// @param need {value} 0 < need ≤ sellable
+    /// @return total {value} Σ scaled sells
     function _scaleSells(uint256[] memory sells, uint256 sellable, uint256 need, uint256 minTrade)
         private
         pure
@@ -253,7 +253,7 @@ library RebalancePlanLib {
     ) private pure returns (bool) {
         uint256 n = values.length;
         uint256 nav = p.nav;
-        // D18{USD} USDT after the trades. Σ sells + idle ≥ Σ buys by construction.
+        // {value} USDT after the trades. Σ sells + idle ≥ Σ buys by construction.
         uint256 fundingAfter = idle + p.totalSell - p.totalBuy;
         bool shortLeft;
         for (uint256 i; i < n;) {

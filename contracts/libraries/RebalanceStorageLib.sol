@@ -8,7 +8,9 @@ import {ConstantsLib} from "./ConstantsLib.sol";
 /// @notice Rebalancing and composition state of an index vault, in its own ERC-7201 namespace (written only by the
 ///         `IndexVaultRebalancer` module running inside the vault by DELEGATECALL). The `rebalancing` flag itself lives
 ///         in `VaultStorageLib.Params`, because the vault's USDT paths read it on every call.
-/// @dev Layout rules: append only; never reorder.
+/// @dev Layout rules: append only; never reorder. `Layout.config` stores the public ABI struct
+///      `IIndexVaultRebalancer.RebalanceConfig` as is: that struct is part of this layout, so the same rules bind it (a
+///      field added to the ABI struct is a storage-layout change).
 library RebalanceStorageLib {
     /// @notice Timestamps and counters of the rebalancing state machine: one slot.
     struct State {
@@ -17,7 +19,7 @@ library RebalanceStorageLib {
         uint40 startedAt; // {s} start of the multi-step rebalance in flight (0: none)
         uint40 driftFlaggedAt; // {s} since when drift has been seen over the threshold (0: not flagged)
         uint32 steps; // steps of the multi-step rebalance in flight
-        bool configured; // false: `RebalanceConfig` defaults apply (see `IndexVaultRebalancer`)
+        bool configured; // false: the defaults apply (`ConstantsLib.DEFAULT_*`, assembled in `IndexVaultModule._config`)
     }
 
     /// @notice A pending composition change. `eta == 0` means none. Targets are keyed by token (`tokens[i]` gets

@@ -9,6 +9,8 @@ import {Hop} from "./UniswapV3SwapLib.sol";
 ///         in their usual slots and are only touched by `IndexVault`).
 /// @dev Layout rules: append only; never reorder. Slot packing is chosen for the USDT paths: `Params`, `OracleConfig`
 ///      and each constituent's first two slots are the only vault-wide reads of a deposit besides the hops.
+///      `Constituent.hops` stores `UniswapV3SwapLib.Hop` as is: that struct is part of this layout, so the same rules
+///      bind it (a change to `Hop` is a storage-layout change of every vault).
 library VaultStorageLib {
     /// @notice One constituent: two slots read on every USDT path, then one slot per hop.
     struct Constituent {

@@ -157,7 +157,6 @@ export const ERROR_MESSAGES: Record<string, (a: readonly unknown[]) => string> =
   IndexVaultRebalancer__ProposalPending: (a) => `a composition change is already pending (executable ${time(a[0])})`,
   IndexVaultRebalancer__NoProposal: () => "no composition change is pending",
   IndexVaultRebalancer__ProposalNotReady: (a) => `the composition change is executable from ${time(a[0])}`,
-  IndexVaultRebalancer__InvalidTargets: (a) => `${String(a[0])} targets summing to ${bps(a[1])}: one per constituent, summing to 100 %`,
   IndexVaultRebalancer__InvalidUpkeep: (a) => `unknown upkeep action ${String(a[0])}`,
   // OpenZeppelin (shares are the vault's ERC-20)
   ERC20InsufficientBalance: (a) => `${String(a[0])} holds ${String(a[1])} units, ${String(a[2])} needed`,
@@ -189,7 +188,6 @@ export const ERROR_MESSAGES: Record<string, (a: readonly unknown[]) => string> =
     return `the contract panicked: ${what[code] ?? `code 0x${code.toString(16)}`}`;
   },
   // Libraries
-  DriftLib__InvalidTargetSum: (a) => `targets sum to ${bps(a[0])}, not 100 %`,
   DriftLib__LengthMismatch: (a) => `${String(a[0])} values for ${String(a[1])} targets`,
   RebalancePlanLib__RedemptionExceedsHoldings: (a) => `redemption of ${String(a[0])} exceeds holdings of ${String(a[1])}`,
   // Local-market mocks (USDT keeps mainnet's quirks)

@@ -77,9 +77,7 @@ contract CompositionTest is RebalanceBase {
         composer.proposeTargets(_targets(4000, 2000, 2000, 2000));
 
         vm.startPrank(manager);
-        vm.expectRevert(
-            abi.encodeWithSelector(IIndexVaultComposer.IndexVaultComposer__InvalidTargets.selector, 4, 9999)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__InvalidWeights.selector, 9999));
         composer.proposeTargets(_targets(4000, 2000, 2000, 1999));
         uint16[] memory three = new uint16[](3);
         (three[0], three[1], three[2]) = (5000, 2500, 2500);

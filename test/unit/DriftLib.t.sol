@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 
 import {DriftLib} from "../../contracts/libraries/DriftLib.sol";
+import {IIndexVault} from "../../contracts/interfaces/IIndexVault.sol";
 
 import {ArrayHelpers} from "../base/ArrayHelpers.sol";
 
@@ -109,17 +110,17 @@ contract DriftLibTest is Test, ArrayHelpers {
     }
 
     function test_drift_revertsOnTargetSumBelowBps() public {
-        vm.expectRevert(abi.encodeWithSelector(DriftLib.DriftLib__InvalidTargetSum.selector, 9999));
+        vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__InvalidWeights.selector, 9999));
         this.driftExt(_a(1, 2), _a(5000, 4999), 0);
     }
 
     function test_drift_revertsOnTargetSumAboveBps() public {
-        vm.expectRevert(abi.encodeWithSelector(DriftLib.DriftLib__InvalidTargetSum.selector, 10_001));
+        vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__InvalidWeights.selector, 10_001));
         this.driftExt(_a(1, 2), _a(5000, 5001), 0);
     }
 
     function test_drift_revertsOnEmptyBasket() public {
-        vm.expectRevert(abi.encodeWithSelector(DriftLib.DriftLib__InvalidTargetSum.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__InvalidWeights.selector, 0));
         this.driftExt(new uint256[](0), new uint256[](0), 0);
     }
 

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 
 import {DriftLib} from "../../contracts/libraries/DriftLib.sol";
+import {IIndexVault} from "../../contracts/interfaces/IIndexVault.sol";
 import {RebalancePlanLib} from "../../contracts/libraries/RebalancePlanLib.sol";
 
 import {ArrayHelpers} from "../base/ArrayHelpers.sol";
@@ -224,7 +225,7 @@ contract RebalancePlanTest is Test, ArrayHelpers {
     }
 
     function test_plan_revertsOnInvalidTargetSum() public {
-        vm.expectRevert(abi.encodeWithSelector(DriftLib.DriftLib__InvalidTargetSum.selector, 9000));
+        vm.expectRevert(abi.encodeWithSelector(IIndexVault.IndexVault__InvalidWeights.selector, 9000));
         this.planExt(_a(1, 2), _a(5000, 4000), 0, 0, 0);
     }
 }
