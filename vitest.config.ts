@@ -2,6 +2,7 @@
 // local market once on anvil and shares its state; each suite that needs a chain starts its own anvil from
 // that state (sdk/local/testing.ts), so suites run in parallel and never see each other's transactions.
 // LOCAL_RPC_URL=<url> runs against an existing node instead: suites then share it, one file at a time.
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 const externalNode = (process.env.LOCAL_RPC_URL ?? "") !== "";
@@ -14,5 +15,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     fileParallelism: !externalNode,
+    // Most chain suites wait on child processes (anvil, hardhat, the demo, Chromium) rather than compute: one worker
+    // per core (vitest's default is cores − 1, i.e. ONE on a 2-core machine) overlaps those waits.
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });
