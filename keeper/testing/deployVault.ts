@@ -4,10 +4,11 @@
  * first `n` market constituents with the keeper role granted, and deposits USDT into it.
  * Mirrors test/base/VaultFixture.sol.
  */
-import { maxUint256, type Address, type Hash } from "viem";
+import { maxUint256, type Abi, type Address } from "viem";
 import { indexVaultAbi, mockUSDTAbi } from "../../sdk/generated/abis";
 import type { LocalChain } from "../../sdk/local/localChain";
-import { confirm, constituentParams, createVault, deployProtocol, prepareProbes, vaultParams } from "../../sdk/protocol";
+import { send, silentProgress } from "../../sdk/client/tx";
+import { constituentParams, createVault, deployProtocol, prepareProbes, vaultParams } from "../../sdk/protocol";
 
 export interface DeployedVault {
   readonly factory: Address;
@@ -46,14 +47,19 @@ export async function deployVault(chain: LocalChain, options: DeployVaultOptions
   return { factory, vault, batchFactory };
 }
 
-/** Mints `assets` USDT to account `index`, approves the vault and deposits. */
+/**
+ * Mints `assets` USDT to account `index`, approves the vault and deposits, through the client's `send` (simulate, then
+ * the gas estimate plus its margin). A bare `writeContract` sends exactly anvil's estimate, which falls short when the
+ * deposit is mined one second after the estimate: the management-fee accrual then runs (it is skipped within the
+ * second the vault was created), a nested swap runs out of gas and the deposit reverts with no reason.
+ */
 export async function depositUsdt(chain: LocalChain, vault: Address, assets: bigint, index = 2): Promise<void> {
   const wallet = chain.walletClients[index];
   if (wallet === undefined) throw new Error(`no account ${index}`);
   const user = wallet.account.address;
   await chain.mintTo(chain.market.usdt, user, assets);
-  const send = async (hash: Hash): Promise<void> => void (await confirm(chain.publicClient, hash));
-  await send(await wallet.writeContract({ address: chain.market.usdt, abi: mockUSDTAbi, functionName: "approve", args: [vault, 0n] }));
-  await send(await wallet.writeContract({ address: chain.market.usdt, abi: mockUSDTAbi, functionName: "approve", args: [vault, maxUint256] }));
-  await send(await wallet.writeContract({ address: vault, abi: indexVaultAbi, functionName: "deposit", args: [assets, user] }));
+  const usdt = { address: chain.market.usdt, abi: mockUSDTAbi as Abi, functionName: "approve" } as const;
+  await send(chain.publicClient, wallet, "approve 0", { ...usdt, args: [vault, 0n] }, silentProgress);
+  await send(chain.publicClient, wallet, "approve", { ...usdt, args: [vault, maxUint256] }, silentProgress);
+  await send(chain.publicClient, wallet, "deposit", { address: vault, abi: indexVaultAbi as Abi, functionName: "deposit", args: [assets, user] }, silentProgress);
 }
