@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { formatUnits, parseEventLogs } from "viem";
+import { formatUnits, parseEventLogs, type Hash } from "viem";
 import { useApp } from "../context";
 import { invalidateVault, useQueryClient, useWallet, useWalletState } from "../hooks";
 import {
@@ -11,6 +11,7 @@ import {
   quoteRedeem,
   redeem,
   redeemInKind,
+  type Progress,
   type RedeemInKindResult,
   type RedeemResult,
   type VaultStatus,
@@ -73,21 +74,16 @@ export function RedeemPanel({ status }: { status: VaultStatus }) {
   const minAssets = q?.usdt !== undefined && closed === undefined && slippageBps !== undefined ? planRedeem(q.usdt, slippageBps) : undefined;
   const ready = wallet !== undefined && address !== undefined && !wrongChain && shares !== undefined && shares > 0n && !tooMany && !busy;
 
-  async function runUsdt(): Promise<void> {
-    if (!ready || shares === undefined || minAssets === undefined || wallet === undefined) return;
+  /** One redemption transaction as one step: progress, receipt, the decoded error, a refresh of the vault's reads. */
+  async function runStep<T extends { hash: Hash }>(key: string, label: string, send: (progress: Progress) => Promise<T>, done: (r: T) => void): Promise<void> {
     setBusy(true);
     setError(undefined);
     setReceipt(undefined);
-    setSteps([{ key: "redeem", label: "Redeem to USDT", state: "active" }]);
+    setSteps([{ key, label, state: "active" }]);
     try {
-      const block = await client.getBlock();
-      const valueBefore = sharesValue(shares, status.navPerShare);
-      const r = await redeem(client, wallet, status.vault, { shares, minAssets, deadline: deadlineAfter(block.timestamp, deadlineMinutes) }, {
-        sent: (_l, hash) => setSteps([{ key: "redeem", label: "Redeem to USDT", state: "active", hash }]),
-        confirmed: () => {},
-      });
-      setSteps([{ key: "redeem", label: "Redeem to USDT", state: "done", hash: r.hash }]);
-      setReceipt({ usdt: { ...r, valueBefore } });
+      const r = await send({ sent: (_l, hash) => setSteps([{ key, label, state: "active", hash }]), confirmed: () => {} });
+      setSteps([{ key, label, state: "done", hash: r.hash }]);
+      done(r);
       setSharesText("");
     } catch (e) {
       setSteps((s) => s.map((x) => ({ ...x, state: "failed" })));
@@ -98,27 +94,24 @@ export function RedeemPanel({ status }: { status: VaultStatus }) {
     }
   }
 
+  async function runUsdt(): Promise<void> {
+    if (!ready || shares === undefined || minAssets === undefined || wallet === undefined) return;
+    let valueBefore = 0n;
+    await runStep(
+      "redeem",
+      "Redeem to USDT",
+      async (progress) => {
+        const block = await client.getBlock();
+        valueBefore = sharesValue(shares, status.navPerShare);
+        return redeem(client, wallet, status.vault, { shares, minAssets, deadline: deadlineAfter(block.timestamp, deadlineMinutes) }, progress);
+      },
+      (r) => setReceipt({ usdt: { ...r, valueBefore } }),
+    );
+  }
+
   async function runInKind(): Promise<void> {
     if (!ready || shares === undefined || wallet === undefined) return;
-    setBusy(true);
-    setError(undefined);
-    setReceipt(undefined);
-    setSteps([{ key: "inkind", label: "Redeem in kind", state: "active" }]);
-    try {
-      const r = await redeemInKind(client, wallet, status.vault, { shares }, {
-        sent: (_l, hash) => setSteps([{ key: "inkind", label: "Redeem in kind", state: "active", hash }]),
-        confirmed: () => {},
-      });
-      setSteps([{ key: "inkind", label: "Redeem in kind", state: "done", hash: r.hash }]);
-      setReceipt({ inKind: r });
-      setSharesText("");
-    } catch (e) {
-      setSteps((s) => s.map((x) => ({ ...x, state: "failed" })));
-      setError(explain(e));
-    } finally {
-      setBusy(false);
-      await invalidateVault(queryClient, status.vault);
-    }
+    await runStep("inkind", "Redeem in kind", (progress) => redeemInKind(client, wallet, status.vault, { shares }, progress), (r) => setReceipt({ inKind: r }));
   }
 
   const tokens = [...status.constituents.map((c) => ({ token: c.token, symbol: c.symbol, decimals: c.decimals })), { token: status.asset, symbol: "USDT", decimals: 6 }];
