@@ -29,7 +29,7 @@ contract IndexVaultBatchInvariantTest is StdInvariant, BatchFixture {
         }
         handler = new BatchHandler(vault, batch, MockERC20(address(usdt)), keeper, actors);
         // Feeds never go stale within a run: the handler warps at most an hour per call, runs are short.
-        bytes4[] memory selectors = new bytes4[](8);
+        bytes4[] memory selectors = new bytes4[](10);
         selectors[0] = handler.requestDeposit.selector;
         selectors[1] = handler.requestRedeem.selector;
         selectors[2] = handler.cancelDeposit.selector;
@@ -38,6 +38,8 @@ contract IndexVaultBatchInvariantTest is StdInvariant, BatchFixture {
         selectors[5] = handler.claimDeposit.selector;
         selectors[6] = handler.claimRedeem.selector;
         selectors[7] = handler.settle.selector;
+        selectors[8] = handler.pushClaims.selector;
+        selectors[9] = handler.settleAndPushClaims.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -73,7 +75,9 @@ contract IndexVaultBatchInvariantTest is StdInvariant, BatchFixture {
         // Claims ≤ settled, and what is still claimable fits in what is left.
         assertLe(handler.ghostClaimedShares() + owedShares, handler.ghostSharesOut());
         assertLe(handler.ghostClaimedAssets() + owedAssets, handler.ghostAssetsOut());
-        // Cancellations exact.
+        // Cancellations exact; pushed claims (alone or in the keeper's settle-and-claim transaction) pay exactly the
+        // whole claimable amount.
         assertFalse(handler.cancellationMismatch());
+        assertFalse(handler.pushedClaimMismatch());
     }
 }

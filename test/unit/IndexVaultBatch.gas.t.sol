@@ -13,6 +13,8 @@ import {BatchFixture} from "../base/BatchFixture.sol";
 ///      one full epoch before (and hold shares). One-time setup (USDT approval to the batch, `setOperator(keeper)`)
 ///      is reported separately. Balanced: half deposit, half redeem; the net is below the vault's minimum deposit
 ///      (`_net` crosses everything, no Uniswap volume), or exactly 1 % of gross (a vault deposit of the net).
+///      `bundled_*` rows: the keeper settles and pushes every claim in one transaction (`multicall`), recorded as
+///      `_settleAndClaims`; the other rows send the settlement and each side's claims as separate transactions.
 contract IndexVaultBatchGasTest is BatchFixture {
     uint256 internal constant AMOUNT = 1000e6; // {USDT units} per depositor
 
@@ -30,52 +32,72 @@ contract IndexVaultBatchGasTest is BatchFixture {
 
     /// forge-config: default.isolate = true
     function test_gas_deposits_firstTime_1() public {
-        _deposits(1, false);
+        _deposits(1, false, false);
     }
 
     /// forge-config: default.isolate = true
     function test_gas_deposits_firstTime_5() public {
-        _deposits(5, false);
+        _deposits(5, false, false);
     }
 
     /// forge-config: default.isolate = true
     function test_gas_deposits_firstTime_20() public {
-        _deposits(20, false);
+        _deposits(20, false, false);
     }
 
     /// forge-config: default.isolate = true
     function test_gas_deposits_firstTime_50() public {
-        _deposits(50, false);
+        _deposits(50, false, false);
     }
 
     /// forge-config: default.isolate = true
     function test_gas_deposits_returning_1() public {
-        _deposits(1, true);
+        _deposits(1, true, false);
     }
 
     /// forge-config: default.isolate = true
     function test_gas_deposits_returning_5() public {
-        _deposits(5, true);
+        _deposits(5, true, false);
     }
 
     /// forge-config: default.isolate = true
     function test_gas_deposits_returning_20() public {
-        _deposits(20, true);
+        _deposits(20, true, false);
     }
 
     /// forge-config: default.isolate = true
     function test_gas_deposits_returning_50() public {
-        _deposits(50, true);
+        _deposits(50, true, false);
     }
 
     /// forge-config: default.isolate = true
     function test_gas_balanced_returning_20() public {
-        _balanced(20, 0);
+        _balanced(20, 0, false);
     }
 
     /// forge-config: default.isolate = true
     function test_gas_balanced_net1pct_returning_20() public {
-        _balanced(20, 100);
+        _balanced(20, 100, false);
+    }
+
+    /// forge-config: default.isolate = true
+    function test_gas_bundled_deposits_returning_20() public {
+        _deposits(20, true, true);
+    }
+
+    /// forge-config: default.isolate = true
+    function test_gas_bundled_deposits_returning_50() public {
+        _deposits(50, true, true);
+    }
+
+    /// forge-config: default.isolate = true
+    function test_gas_bundled_balanced_returning_20() public {
+        _balanced(20, 0, true);
+    }
+
+    /// forge-config: default.isolate = true
+    function test_gas_bundled_balanced_net1pct_returning_20() public {
+        _balanced(20, 100, true);
     }
 
     /// forge-config: default.isolate = true
@@ -115,7 +137,7 @@ contract IndexVaultBatchGasTest is BatchFixture {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    function _deposits(uint256 n, bool returning) internal {
+    function _deposits(uint256 n, bool returning, bool bundled) internal {
         address[] memory users = _users(n);
         _prepare(users, returning);
         Row memory row;
@@ -123,16 +145,26 @@ contract IndexVaultBatchGasTest is BatchFixture {
             row.request += _requestDepositTx(users[i], AMOUNT);
         }
         row.request /= n;
-        row.settle = _settleTx();
-        row.claim = _claimDepositsTx(users);
+        if (bundled) {
+            row.settle = _settleAndClaimTx(users, new address[](0));
+        } else {
+            row.settle = _settleTx();
+            row.claim = _claimDepositsTx(users);
+        }
         assertEq(batch.maxDeposit(users[n - 1]), 0);
         assertGt(vault.balanceOf(users[0]), 0);
-        _record(string.concat("deposits_", returning ? "returning_" : "firstTime_", vm.toString(n)), n, row);
+        _record(
+            string.concat(
+                bundled ? "bundled_" : "", "deposits_", returning ? "returning_" : "firstTime_", vm.toString(n)
+            ),
+            n,
+            row
+        );
     }
 
     /// @dev Half the users deposit, half redeem shares worth about as much; the deposits exceed the redeems' cost
     ///      by `netBps` of gross (0: by less than the vault's minimum deposit).
-    function _balanced(uint256 n, uint256 netBps) internal {
+    function _balanced(uint256 n, uint256 netBps, bool bundled) internal {
         address[] memory users = _users(n);
         _prepare(users, true);
         uint256 half = n / 2;
@@ -153,15 +185,26 @@ contract IndexVaultBatchGasTest is BatchFixture {
         }
         row.request /= n;
         uint256 supply = vault.totalSupply();
-        row.settle = _settleTx();
+        if (bundled) {
+            row.settle = _settleAndClaimTx(depositors, redeemers);
+        } else {
+            row.settle = _settleTx();
+            row.claim = _claimDepositsTx(depositors);
+            vm.prank(keeper);
+            batch.claimRedeems(redeemers);
+            row.claim += _lastTx(abi.encodeCall(batch.claimRedeems, (redeemers)));
+        }
         if (netBps == 0) assertEq(vault.totalSupply(), supply, "nothing traded");
         else assertGt(vault.totalSupply(), supply - perRedeemer * half, "net flow deposited");
-        row.claim = _claimDepositsTx(depositors);
-        vm.prank(keeper);
-        batch.claimRedeems(redeemers);
-        row.claim += _lastTx(abi.encodeCall(batch.claimRedeems, (redeemers)));
+        assertEq(batch.maxDeposit(depositors[0]), 0);
         assertEq(batch.maxRedeem(redeemers[0]), 0);
-        _record(string.concat("balanced_", netBps == 0 ? "" : "net1pct_", "returning_", vm.toString(n)), n, row);
+        _record(_balancedName(n, netBps, bundled), n, row);
+    }
+
+    function _balancedName(uint256 n, uint256 netBps, bool bundled) internal pure returns (string memory) {
+        return string.concat(
+            bundled ? "bundled_" : "", "balanced_", netBps == 0 ? "" : "net1pct_", "returning_", vm.toString(n)
+        );
     }
 
     /// @dev Funds every user (USDT, max approval to the batch, the keeper as operator); returning users also go
@@ -197,6 +240,17 @@ contract IndexVaultBatchGasTest is BatchFixture {
         return _lastTx(abi.encodeCall(batch.settle, ()));
     }
 
+    /// @dev The keeper's one transaction: settle, then push every claim (`multicall`); claim lists may be empty.
+    function _settleAndClaimTx(address[] memory depositors, address[] memory redeemers) internal returns (uint256) {
+        bytes[] memory calls = new bytes[](3);
+        calls[0] = abi.encodeCall(batch.settle, ());
+        calls[1] = abi.encodeCall(batch.claimDeposits, (depositors));
+        calls[2] = abi.encodeCall(batch.claimRedeems, (redeemers));
+        vm.prank(keeper);
+        batch.multicall(calls);
+        return _lastTx(abi.encodeCall(batch.multicall, (calls)));
+    }
+
     function _claimDepositsTx(address[] memory users) internal returns (uint256) {
         vm.prank(keeper);
         batch.claimDeposits(users);
@@ -213,8 +267,13 @@ contract IndexVaultBatchGasTest is BatchFixture {
         row.perUser = row.request + (row.settle + row.claim) / n;
         vm.snapshotValue("IndexVaultBatch", string.concat(name, "_perUser"), row.perUser);
         vm.snapshotValue("IndexVaultBatch", string.concat(name, "_request"), row.request);
-        vm.snapshotValue("IndexVaultBatch", string.concat(name, "_settle"), row.settle);
-        vm.snapshotValue("IndexVaultBatch", string.concat(name, "_claimPerUser"), row.claim / n);
+        if (row.claim == 0) {
+            // bundled: the keeper's one transaction (settlement and every claim)
+            vm.snapshotValue("IndexVaultBatch", string.concat(name, "_settleAndClaims"), row.settle);
+        } else {
+            vm.snapshotValue("IndexVaultBatch", string.concat(name, "_settle"), row.settle);
+            vm.snapshotValue("IndexVaultBatch", string.concat(name, "_claimPerUser"), row.claim / n);
+        }
         console2.log(name);
         console2.log("  request (mean), settle, claim/user, per user:", row.request, row.settle, row.claim / n);
         console2.log("  per user all in:", row.perUser);

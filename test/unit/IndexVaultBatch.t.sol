@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 
 import {IndexVaultBatch} from "../../contracts/IndexVaultBatch.sol";
 import {IIndexVaultBatch, BatchPolicy, EpochStatus, EpochResult} from "../../contracts/interfaces/IIndexVaultBatch.sol";
@@ -567,6 +568,109 @@ contract IndexVaultBatchTest is BatchFixture {
         uint256 total = batch.claimRedeems(users);
         assertEq(total, usdt.balanceOf(carol) + usdt.balanceOf(dave));
         assertLe(total, _result(1).assetsOut);
+    }
+
+    /// @dev A controller with a carried amount (settled, unclaimed, then a new request settled) and one without, in
+    ///      one pushed claim: each gets exactly its whole claimable amount, as its own `mint` of it would pay.
+    function test_claimDeposits_carryAndPlainInOneCall() public {
+        _requestDeposit(alice, 1000e6);
+        _settle();
+        _requestDeposit(alice, 700e6); // alice's epoch-1 claim moves to the carry
+        _requestDeposit(bob, 1300e6);
+        _settle();
+        uint256 owedAlice = batch.maxMint(alice);
+        uint256 owedBob = batch.maxMint(bob);
+        assertEq(
+            owedAlice,
+            uint256(_result(1).sharesOut) * 1000e6 / _result(1).depositAssets + uint256(_result(2).sharesOut) * 700e6
+                / _result(2).depositAssets
+        );
+        address[] memory users = new address[](2);
+        users[0] = alice;
+        users[1] = bob;
+        vm.prank(keeper);
+        assertEq(batch.claimDeposits(users), owedAlice + owedBob);
+        assertEq(vault.balanceOf(alice), owedAlice);
+        assertEq(vault.balanceOf(bob), owedBob);
+        assertEq(batch.maxMint(alice) + batch.maxMint(bob), 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Multicall: the keeper's settle-and-claim transaction
+    // ---------------------------------------------------------------------------------------------------------------
+
+    function _settleAndClaimCalls(address[] memory depositors, address[] memory redeemers)
+        internal
+        view
+        returns (bytes[] memory calls)
+    {
+        calls = new bytes[](3);
+        calls[0] = abi.encodeCall(batch.settle, ());
+        calls[1] = abi.encodeCall(batch.claimDeposits, (depositors));
+        calls[2] = abi.encodeCall(batch.claimRedeems, (redeemers));
+    }
+
+    function test_multicall_keeperSettlesAndPushesClaims() public {
+        uint256 shares = _holder(carol, 2000e6);
+        _requestRedeem(carol, shares);
+        _requestDeposit(alice, 1500e6);
+        _requestDeposit(bob, 500e6);
+        address[] memory depositors = new address[](2);
+        depositors[0] = alice;
+        depositors[1] = bob;
+        address[] memory redeemers = new address[](1);
+        redeemers[0] = carol;
+        uint256 carolUsdt = usdt.balanceOf(carol);
+        vm.prank(keeper);
+        bytes[] memory results = batch.multicall(_settleAndClaimCalls(depositors, redeemers));
+        assertEq(abi.decode(results[0], (uint256)), 1);
+        EpochResult memory r = _result(1);
+        assertEq(vault.balanceOf(alice), uint256(r.sharesOut) * 1500e6 / r.depositAssets);
+        assertEq(vault.balanceOf(bob), uint256(r.sharesOut) * 500e6 / r.depositAssets);
+        assertEq(abi.decode(results[1], (uint256)), vault.balanceOf(alice) + vault.balanceOf(bob));
+        assertEq(usdt.balanceOf(carol) - carolUsdt, r.assetsOut); // the only redeemer: all of it
+        assertEq(abi.decode(results[2], (uint256)), r.assetsOut);
+        assertEq(batch.maxMint(alice) + batch.maxMint(bob) + batch.maxWithdraw(carol), 0);
+        assertEq(batch.epochStatus().epoch, 2);
+    }
+
+    /// @dev Inside a multicall every call keeps the caller: a stranger cannot settle early through it.
+    function test_multicall_keepsTheCaller_strangerCannotSettleEarly() public {
+        _requestDeposit(alice, 1000e6);
+        bytes[] memory calls = new bytes[](1);
+        calls[0] = abi.encodeCall(batch.settle, ());
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IIndexVaultBatch.IndexVaultBatch__SettlementNotOpen.selector, bob, block.timestamp + 2 days
+            )
+        );
+        vm.prank(bob);
+        batch.multicall(calls);
+    }
+
+    /// @dev One failing call reverts the whole multicall, the settlement before it included: every request stays
+    ///      pending. Here the keeper's settlement is followed by a claim it may not make (an ERC-7540 claim to the
+    ///      keeper itself, which only an operator may do).
+    function test_multicall_oneRevert_revertsAll_requestsStayPending() public {
+        _requestDeposit(alice, 1000e6);
+        bytes[] memory calls = new bytes[](2);
+        calls[0] = abi.encodeCall(batch.settle, ());
+        calls[1] = abi.encodeWithSignature("deposit(uint256,address,address)", 1000e6, keeper, alice);
+        vm.expectRevert(abi.encodeWithSelector(IIndexVaultBatch.IndexVaultBatch__NotAuthorized.selector, keeper, alice));
+        vm.prank(keeper);
+        batch.multicall(calls);
+        assertEq(batch.epochStatus().epoch, 1);
+        assertEq(batch.pendingDepositRequest(0, alice), 1000e6);
+    }
+
+    /// @dev `_cloneArgs` reads the clone's arguments in place; they are what OpenZeppelin's `Clones` stored.
+    function test_cloneArgs_matchFetchCloneArgs() public view {
+        (address v, address u) = abi.decode(Clones.fetchCloneArgs(address(batch)), (address, address));
+        assertEq(batch.vault(), v);
+        assertEq(batch.share(), v);
+        assertEq(batch.asset(), u);
+        assertEq(v, address(vault));
+        assertEq(u, address(usdt));
     }
 
     function test_claim_partialAndMint_neverExceedWhole() public {

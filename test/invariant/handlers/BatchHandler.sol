@@ -25,6 +25,8 @@ contract BatchHandler is Test {
     uint256 public settlements;
     uint256 public cancellations;
     bool public cancellationMismatch; // a cancellation returned anything but the pending amount
+    bool public pushedClaimMismatch; // a pushed claim paid anything but the controller's whole claimable amount
+    uint256 public pushedClaims; // controllers paid by `claimDeposits` / `claimRedeems`
 
     constructor(IndexVault vault_, IndexVaultBatch batch_, MockERC20 usdt_, address keeper_, address[] memory actors_) {
         _VAULT = vault_;
@@ -104,6 +106,53 @@ contract BatchHandler is Test {
         if (shares == 0) return;
         vm.prank(a);
         ghostClaimedAssets += _BATCH.redeem(shares, a, a);
+    }
+
+    /// @dev The keeper pushes every actor's claims (`claimDeposits`, `claimRedeems`): each actor gets exactly what it
+    ///      could have claimed itself (`maxMint`, `maxWithdraw`), the carry path included.
+    function pushClaims() external {
+        uint256 n = actors.length;
+        uint256[] memory owedShares = new uint256[](n);
+        uint256[] memory owedAssets = new uint256[](n);
+        uint256[] memory sharesBefore = new uint256[](n);
+        uint256[] memory assetsBefore = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            (owedShares[i], owedAssets[i]) = (_BATCH.maxMint(actors[i]), _BATCH.maxWithdraw(actors[i]));
+            (sharesBefore[i], assetsBefore[i]) = (_VAULT.balanceOf(actors[i]), _USDT.balanceOf(actors[i]));
+        }
+        vm.startPrank(_KEEPER);
+        ghostClaimedShares += _BATCH.claimDeposits(actors);
+        ghostClaimedAssets += _BATCH.claimRedeems(actors);
+        vm.stopPrank();
+        for (uint256 i; i < n; ++i) {
+            if (
+                _VAULT.balanceOf(actors[i]) - sharesBefore[i] != owedShares[i]
+                    || _USDT.balanceOf(actors[i]) - assetsBefore[i] != owedAssets[i]
+            ) pushedClaimMismatch = true;
+            if (owedShares[i] != 0 || owedAssets[i] != 0) ++pushedClaims;
+        }
+    }
+
+    /// @dev The keeper's one transaction: settle and push every claim (`multicall`). A settlement that must wait
+    ///      reverts the whole transaction, claims included.
+    function settleAndPushClaims() external {
+        uint256 epoch = _BATCH.epochStatus().epoch;
+        bytes[] memory calls = new bytes[](3);
+        calls[0] = abi.encodeCall(_BATCH.settle, ());
+        calls[1] = abi.encodeCall(_BATCH.claimDeposits, (actors));
+        calls[2] = abi.encodeCall(_BATCH.claimRedeems, (actors));
+        vm.prank(_KEEPER);
+        try _BATCH.multicall(calls) returns (bytes[] memory results) {
+            EpochResult memory r = _BATCH.epochResult(epoch);
+            ghostSharesOut += r.sharesOut;
+            ghostAssetsOut += r.assetsOut;
+            ++settlements;
+            ghostClaimedShares += abi.decode(results[1], (uint256));
+            ghostClaimedAssets += abi.decode(results[2], (uint256));
+            for (uint256 i; i < actors.length; ++i) {
+                if (_BATCH.maxMint(actors[i]) != 0 || _BATCH.maxWithdraw(actors[i]) != 0) pushedClaimMismatch = true;
+            }
+        } catch {}
     }
 
     function warp(uint256 dt) external {
