@@ -1,17 +1,14 @@
 // The demo's batch step (ERC-7540): several wallets queue deposit requests and one a redemption in the index's batch,
-// the keeper settles the epoch once (netting it: only the net flow touches the vault), then pushes everyone's claims
-// in one transaction per side. Prints each user's gas all in: own request (approval included) + share of the claim
-// transaction + settlement ÷ users, next to a direct deposit's gas.
+// the keeper settles the epoch once (netting it: only the net flow touches the vault) and pushes everyone's claims in
+// the same transaction (multicall), as keeper/batch.ts does. Prints each user's gas all in: own request (approval
+// included) + the keeper's transaction ÷ users, next to a direct deposit's gas.
 import type { Address } from "viem";
 import { fmtUnits, fmtUsdt, table } from "../cli/format";
 import {
-  keeperClaimCalls,
   readBatchPosition,
   requestDeposit,
   requestRedeem,
-  sendCalls,
-  settleBatch,
-  silentProgress,
+  settleAndClaim,
   vaultAbi,
   type AnyPublicClient,
   type Wallet,
@@ -38,15 +35,17 @@ export interface BatchUserGas {
   name: string;
   side: "deposit" | "redeem";
   request: bigint;
-  claimShare: bigint;
-  settlementShare: bigint;
+  /** {gas} the keeper's settle-and-claim transaction ÷ users */
+  keeperShare: bigint;
   total: bigint;
 }
 
 export interface BatchStepResult {
   users: BatchUserGas[];
+  /** {gas} the keeper's one transaction: settlement and every pushed claim */
+  keeperTxGas: bigint;
+  /** {gas} of it, measured inside settle() (EpochSettled), before the transaction's refunds */
   settlementGas: bigint;
-  claimGas: bigint;
   /** {gas} every transaction of the step */
   gasUsed: bigint;
   netAssets: bigint;
@@ -70,40 +69,31 @@ export async function runBatchStep(input: BatchStepInput): Promise<BatchStepResu
       requests.push({ name, side: "redeem", controller: wallet.account.address, gas: r.gasUsed });
     }
   }
-  const settled = await settleBatch(client, keeper, batch);
   const depositors = requests.filter((r) => r.side === "deposit").map((r) => r.controller);
   const redeemers = requests.filter((r) => r.side === "redeem").map((r) => r.controller);
-  const claims = await sendCalls(client, keeper, keeperClaimCalls(batch, depositors, redeemers), silentProgress);
-  // Each claim transaction's gas is shared by the controllers it served.
-  const claimGasOf = (side: "deposit" | "redeem"): bigint => {
-    const tx = claims[side === "deposit" ? 0 : depositors.length > 0 ? 1 : 0];
-    const n = BigInt(side === "deposit" ? depositors.length : redeemers.length);
-    return tx === undefined || n === 0n ? 0n : tx.gasUsed / n;
-  };
+  const settled = await settleAndClaim(client, keeper, batch, depositors, redeemers);
   const n = BigInt(requests.length);
   const users = requests.map((r) => {
-    const claimShare = claimGasOf(r.side);
-    const settlementShare = settled.gasUsed / n;
-    return { name: r.name, side: r.side, request: r.gas, claimShare, settlementShare, total: r.gas + claimShare + settlementShare };
+    const keeperShare = settled.gasUsed / n;
+    return { name: r.name, side: r.side, request: r.gas, keeperShare, total: r.gas + keeperShare };
   });
   for (const r of requests) {
     const p = await readBatchPosition(client, batch, r.controller);
     if (p.claimableShares !== 0n || p.claimableAssets !== 0n) throw new Error(`${r.name} still has a claim after the keeper's push`);
   }
-  const claimGas = claims.reduce((g, c) => g + c.gasUsed, 0n);
   const netText =
     settled.netAssets > 0n ? `${fmtUsdt(settled.netAssets)} net deposited in the vault` : settled.netShares > 0n ? `${fmtUnits(settled.netShares, 18, 4)} shares net redeemed` : "fully crossed";
   log(
     ` Epoch ${settled.epoch}: ${fmtUsdt(settled.depositAssets)} of deposit requests and ${fmtUnits(settled.redeemShares, 18, 4)} shares of redeem requests, ` +
-      `settled once (${netText}; crossed ${fmtUsdt(settled.crossValue)}), gas ${settled.gasUsed.toLocaleString("en-US")}; claims pushed by the keeper, gas ${claimGas.toLocaleString("en-US")}.`,
+      `settled once (${netText}; crossed ${fmtUsdt(settled.crossValue)}) and ${settled.claimed} claims pushed in the same keeper transaction, gas ${settled.gasUsed.toLocaleString("en-US")}.`,
   );
   log(
     table(
-      ["user", "side", "request", "claim share", "settlement share", "per-user gas"],
-      users.map((u) => [u.name, u.side, u.request.toLocaleString("en-US"), u.claimShare.toLocaleString("en-US"), u.settlementShare.toLocaleString("en-US"), u.total.toLocaleString("en-US")]),
-      ["left", "left", "right", "right", "right", "right"],
+      ["user", "side", "request", "keeper tx share", "per-user gas"],
+      users.map((u) => [u.name, u.side, u.request.toLocaleString("en-US"), u.keeperShare.toLocaleString("en-US"), u.total.toLocaleString("en-US")]),
+      ["left", "left", "right", "right", "right"],
     ),
   );
-  const gasUsed = requests.reduce((g, r) => g + r.gas, 0n) + settled.gasUsed + claimGas;
-  return { users, settlementGas: settled.gasUsed, claimGas, gasUsed, netAssets: settled.netAssets, netShares: settled.netShares, depositAssets: settled.depositAssets };
+  const gasUsed = requests.reduce((g, r) => g + r.gas, 0n) + settled.gasUsed;
+  return { users, keeperTxGas: settled.gasUsed, settlementGas: settled.settlementGas, gasUsed, netAssets: settled.netAssets, netShares: settled.netShares, depositAssets: settled.depositAssets };
 }

@@ -1,6 +1,6 @@
 // The keeper's batch duty on the local chain: a real vault and its batch (sdk/protocol.ts), requests from several
 // wallets; the policy first waits (small, young epoch), then settles once it is worth its gas, and pushes every
-// controller's claims in one transaction per side. Metrics: pending size, age, settlement gas.
+// controller's claims in the settlement's own transaction (multicall). Metrics: pending size, age, settlement gas.
 import { getAddress, type Address } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { benchEnvOf } from "../bench/lib/localEnv";
@@ -55,7 +55,10 @@ describe("BatchKeeper on the local chain", () => {
 
     // Willing to pay up to 1 % of the gross: ~4.5 USDT of ~800 USDT is worth it.
     const keeper = new BatchKeeper({ client: env.publicClient, wallet: wallet(0), registry: metrics.registry, logger: silentLogger(), settings: { ...settings, maxCostBps: 100 } });
+    const nonce = await env.publicClient.getTransactionCount({ address: wallet(0).account.address });
     const [settled] = await keeper.tick(10n ** 9n, 3_000n * 10n ** 18n);
+    // Settlement and every claim: one transaction.
+    expect(await env.publicClient.getTransactionCount({ address: wallet(0).account.address })).toBe(nonce + 1);
     expect(settled, settled?.error).toMatchObject({ status: "settled", epoch: 1n, claimed: 4, decision: { reason: "WORTH_GAS" } });
     expect(settled!.settlementGas).toBeGreaterThan(100_000n);
     expect(metrics.registry.get("keeper_batch_settlement_gas", { batch })).toBe(settled!.settlementGas);

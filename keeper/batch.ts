@@ -1,7 +1,8 @@
 /**
  * The keeper's batch duty (ERC-7540 IndexVaultBatch): per batch, read the open epoch, decide with a pure policy
- * whether to settle now, settle, then push the epoch's claims (`claimDeposits` / `claimRedeems`, the keeper may claim
- * for any controller) for the controllers found in the epoch's DepositRequest / RedeemRequest logs. Metrics: pending
+ * whether to settle now, then settle and push the epoch's claims in one transaction (`multicall` of `settle`,
+ * `claimDeposits`, `claimRedeems`; the keeper may claim for any controller, only to the controller itself) for the
+ * controllers found in the epoch's DepositRequest / RedeemRequest logs. Metrics: pending
  * size and age, gross value, settlement gas. Never throws out of `tick` (a batch's failure is logged and counted).
  *
  * Which batches: the configured `batches` plus, with a `batchFactory`, each watched vault's batch found through
@@ -27,7 +28,7 @@ import {
   keeperClaimCalls,
   readBatchStatus,
   sendCalls,
-  settleBatch,
+  settleAndClaim,
   silentProgress,
   type AnyPublicClient,
   type BatchPolicyValue,
@@ -124,7 +125,7 @@ export function defineBatchMetrics(r: Registry): void {
   r.define("keeper_batch_pending_shares", "gauge", "Shares (18 decimals) in redeem requests of the batch's open epoch.");
   r.define("keeper_batch_gross_value_usdt", "gauge", "Gross value of the open epoch (deposits + redeems at NAV), USDT units.");
   r.define("keeper_batch_age_seconds", "gauge", "Age of the open epoch's oldest request, in seconds (0 when empty).");
-  r.define("keeper_batch_settlement_gas", "gauge", "Gas of the last settlement this keeper sent (receipt gasUsed).");
+  r.define("keeper_batch_settlement_gas", "gauge", "Gas of the last settle-and-claim transaction this keeper sent (receipt gasUsed, the pushed claims included).");
   r.define("keeper_batch_settlements_total", "counter", "Epoch settlements confirmed, by reason.");
   r.define("keeper_batch_claims_total", "counter", "Controllers whose claims this keeper pushed.");
   r.define("keeper_batch_decisions_total", "counter", "Settlement decisions by batch and reason.");
@@ -246,24 +247,34 @@ export class BatchKeeper {
       logger.info({ batch, epoch: status.epoch, reason: decision.reason }, "dry run: would settle the batch");
       return { batch, status: "dry-run", decision, epoch: status.epoch };
     }
-    const settled = await settleBatch(client, wallet, batch);
+    // One transaction: settle, then push the claims of every controller that requested in the epoch (its logs).
+    const fromBlock = settings.fromBlock ?? 0n;
+    const listed = await epochControllers(client, batch, status.epoch, fromBlock);
+    const settled = await settleAndClaim(client, wallet, batch, listed.depositors, listed.redeemers);
     this.lastGas.set(batch, settled.gasUsed);
     registry.set("keeper_batch_settlement_gas", { batch }, settled.gasUsed);
     registry.inc("keeper_batch_settlements_total", { batch, reason: decision.reason });
     registry.inc("keeper_gas_used_total", { vault: batch }, settled.gasUsed);
     registry.inc("keeper_gas_spent_wei_total", { vault: batch }, settled.gasUsed * settled.receipt.effectiveGasPrice);
-    logger.info({ batch, epoch: settled.epoch, reason: decision.reason, gasUsed: settled.gasUsed }, "batch settled");
+    logger.info({ batch, epoch: settled.epoch, reason: decision.reason, gasUsed: settled.gasUsed, claimed: settled.claimed }, "batch settled");
 
-    const { depositors, redeemers } = await epochControllers(client, batch, settled.epoch, settings.fromBlock ?? 0n);
-    const calls = keeperClaimCalls(batch, depositors, redeemers);
+    // A request mined between the log read and the settlement joined the settled epoch without being listed: its
+    // claim goes in a second transaction (rare).
+    const all = await epochControllers(client, batch, settled.epoch, fromBlock);
+    const late = {
+      depositors: all.depositors.filter((c) => !listed.depositors.includes(c)),
+      redeemers: all.redeemers.filter((c) => !listed.redeemers.includes(c)),
+    };
+    const calls = keeperClaimCalls(batch, late.depositors, late.redeemers);
     if (calls.length > 0) {
       const claims = await sendCalls(client, wallet, calls, silentProgress);
       for (const c of claims) {
         registry.inc("keeper_gas_used_total", { vault: batch }, c.gasUsed);
         registry.inc("keeper_gas_spent_wei_total", { vault: batch }, c.gasUsed * c.receipt.effectiveGasPrice);
       }
+      logger.info({ batch, epoch: settled.epoch, controllers: late.depositors.length + late.redeemers.length }, "pushed the claims of late requests");
     }
-    const claimed = depositors.length + redeemers.length;
+    const claimed = all.depositors.length + all.redeemers.length;
     registry.inc("keeper_batch_claims_total", { batch }, claimed);
     return { batch, status: "settled", decision, epoch: settled.epoch, settlementGas: settled.gasUsed, claimed };
   }

@@ -16,6 +16,8 @@ import {
   requestDeposit,
   requestDepositCalls,
   requestRedeem,
+  settleAndClaim,
+  settleAndClaimCalls,
   settleBatch,
 } from "../../sdk/client/batch";
 import { explainError } from "../../sdk/client/errors";
@@ -117,6 +119,43 @@ describe("sdk/client/batch on the local chain", () => {
     expect(claimedK.assets).toBe(settled.assetsOut);
     expect((await balanceOf(env.market.usdt, keeper.account.address)) - usdtBefore).toBe(settled.assetsOut);
     expect((await readBatchPosition(env.publicClient, batch, keeper.account.address)).claimableRedeemShares).toBe(0n);
+  }, 240_000);
+
+  it("test_settleAndClaim_oneTransaction_paysEveryListedController", async () => {
+    const [d1, d2, r, keeper] = [wallet(4), wallet(5), wallet(6), wallet(0)];
+    await env.fund(env.market.usdt, r.account.address, 200_000_000n);
+    await deposit(env.publicClient, r, { vault, asset: env.market.usdt }, { assets: 200_000_000n, minShares: 0n, deadline: 2n ** 48n });
+    await env.fund(env.market.usdt, d1.account.address, 500_000_000n);
+    await env.fund(env.market.usdt, d2.account.address, 700_000_000n);
+    await requestDeposit(env.publicClient, d1, { batch, asset: env.market.usdt }, { amount: 500_000_000n });
+    await requestDeposit(env.publicClient, d2, { batch, asset: env.market.usdt }, { amount: 700_000_000n });
+    await requestRedeem(env.publicClient, r, { batch, vault }, { amount: 100n * 10n ** 18n });
+    const { status } = await readBatchStatus(env.publicClient, batch);
+    const listed = await epochControllers(env.publicClient, batch, status.epoch);
+    expect(listed.depositors).toHaveLength(2);
+    // Nothing to claim: a plain settlement; claims: one multicall.
+    expect(settleAndClaimCalls(batch, [], []).map((c) => c.functionName)).toEqual(["settle"]);
+    expect(settleAndClaimCalls(batch, listed.depositors, listed.redeemers).map((c) => c.functionName)).toEqual(["multicall"]);
+
+    const nonce = await env.publicClient.getTransactionCount({ address: keeper.account.address });
+    const usdtBefore = await balanceOf(env.market.usdt, r.account.address);
+    const out = await settleAndClaim(env.publicClient, keeper, batch, listed.depositors, listed.redeemers);
+    expect(await env.publicClient.getTransactionCount({ address: keeper.account.address })).toBe(nonce + 1);
+    expect(out.epoch).toBe(status.epoch);
+    expect(out.claimed).toBe(3);
+    // Each depositor's pro-rata share rounded down: all of sharesOut but at most one unit per depositor.
+    const s1 = await balanceOf(vault, d1.account.address);
+    const s2 = await balanceOf(vault, d2.account.address);
+    expect(s1).toBe((out.sharesOut * 500_000_000n) / 1_200_000_000n);
+    expect(s2).toBe((out.sharesOut * 700_000_000n) / 1_200_000_000n);
+    expect(out.claimedShares).toBe(s1 + s2);
+    expect(out.sharesOut - out.claimedShares).toBeLessThanOrEqual(2n);
+    expect(out.claimedAssets).toBe(out.assetsOut); // the only redeemer
+    expect((await balanceOf(env.market.usdt, r.account.address)) - usdtBefore).toBe(out.assetsOut);
+    for (const c of [d1, d2, r]) {
+      const p = await readBatchPosition(env.publicClient, batch, c.account.address);
+      expect(p.claimableShares + p.claimableAssets).toBe(0n);
+    }
   }, 240_000);
 
   it("test_requestDeposit_belowMinimum_refusedBeforeSigning", async () => {

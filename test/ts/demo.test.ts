@@ -49,8 +49,10 @@ describe("demo --short", () => {
     expect(log).toMatch(/Step 1 · Alice deposits 5,000 USDT/);
     expect(log).toMatch(/REBALANCE DUE/);
     expect(log).toMatch(/chart: /);
-    // The batch step (demo/batch.ts): one settlement, claims pushed, each user's gas all in printed.
+    // The batch step (demo/batch.ts): one settlement with the claims pushed in the same transaction, each user's gas
+    // all in printed.
     expect(log).toMatch(/Epoch 1: 400 USDT of deposit requests/);
+    expect(log).toMatch(/5 claims pushed in the same keeper transaction/);
     expect(log).toMatch(/per-user gas/);
     expect(log).toMatch(/Per-user gas all in: Wallet 5 [\d,]+, Wallet 6 [\d,]+, Wallet 7 [\d,]+, Wallet 8 [\d,]+, Carol [\d,]+\./);
   }, 300_000);
