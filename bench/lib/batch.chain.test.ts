@@ -21,7 +21,7 @@ describe("bench batch rows", () => {
     await expect(measureBatch(env, protocol, tokens, [1])).rejects.toThrow(/never traded both ways/);
     expect((await tradePoolsBothWays(env, tokens)).status).toBe("traded");
     const rows = await measureBatch(env, protocol, tokens, [1, 5]);
-    expect(rows.map((r) => `${r.kind}:${r.users}`)).toEqual(["first-time:1", "returning:1", "first-time:5", "returning:5", "balanced:10", "balanced-net:10"]);
+    expect(rows.map((r) => `${r.kind}:${r.users}`)).toEqual(["first-time:1", "returning:1", "first-time:5", "returning:5", "balanced:10", "balanced-empty-usdt:10", "balanced-net:10"]);
     const at = (kind: string, users: number) => rows.find((r) => r.kind === kind && r.users === users)!;
     for (const r of rows) {
       expect(r.requestGas).toBeGreaterThan(21_000);
@@ -36,6 +36,9 @@ describe("bench batch rows", () => {
     const balanced = at("balanced", 10);
     expect(balanced.netUsdt).toBe("0");
     expect(BigInt(balanced.grossUsdt)).toBeGreaterThan(0n);
+    // Claims to empty USDT wallets write fresh balances: dearer than to wallets that hold USDT.
+    expect(at("balanced-empty-usdt", 10).netUsdt).toBe("0");
+    expect(at("balanced-empty-usdt", 10).keeperTxGas).toBeGreaterThan(balanced.keeperTxGas);
     const net = at("balanced-net", 10);
     expect(BigInt(net.netUsdt)).toBeGreaterThan(0n);
     expect(BigInt(net.netUsdt) * 100n).toBeLessThanOrEqual(BigInt(net.grossUsdt));

@@ -1,10 +1,11 @@
 // The ERC-7540 batch in the benchmark: per-user gas all in = mean request + the keeper's transaction ÷ users, on a
 // 10-constituent vault, for 1, 5, 20 and 50 users per epoch, first-time users (never requested, no shares) and
-// returning users (one full epoch before, they hold shares), and two balanced epochs of 20 returning users (10 redeem
-// all their shares, 10 deposit): "balanced", deposits of the redeemed shares' value (the net is below the vault's
-// minimum deposit: everything is crossed, no Uniswap volume) and "balanced-net", deposits 1 % of gross above it (the
-// net goes through one vault deposit). The keeper settles and pushes every claim in one transaction (`multicall`, as
-// keeper/batch.ts does). Whole-transaction gas (receipt gasUsed, 21,000 intrinsic included), as in the rest of the
+// returning users (one full epoch before, they hold shares), and three balanced epochs of 20 returning users (10 redeem
+// half their shares, 10 deposit): "balanced", deposits of the redeemed shares' value (the net is below the vault's
+// minimum deposit: everything is crossed, no Uniswap volume) with redeemers whose wallets already hold USDT;
+// "balanced-empty-usdt", the same with redeemers holding no USDT (each claim writes a fresh balance); "balanced-net",
+// deposits 1 % of gross above it (the net goes through one vault deposit). The keeper settles and pushes every claim
+// in one transaction (`multicall`, as keeper/batch.ts does). Whole-transaction gas (receipt gasUsed, 21,000 intrinsic included), as in the rest of the
 // bench. One-time setup (the approvals to the batch) is not counted, as in test/unit/IndexVaultBatch.gas.t.sol, whose
 // `bundled_*` rows these should match within calldata noise (real addresses cost more calldata than the test's).
 import { createWalletClient, encodeFunctionData, http, keccak256, maxUint256, parseEventLogs, toHex, type Address, type Hex } from "viem";
@@ -23,7 +24,7 @@ export const BATCH_USER_COUNTS = [1, 5, 20, 50];
 export const BATCH_AMOUNT = 1_000_000_000n;
 
 export interface BatchRow {
-  kind: "first-time" | "returning" | "balanced" | "balanced-net";
+  kind: "first-time" | "returning" | "balanced" | "balanced-empty-usdt" | "balanced-net";
   users: number;
   /** {gas} mean per request */
   requestGas: number;
@@ -61,7 +62,7 @@ async function tx(env: BenchEnv, w: LocalWalletClient, functionName: string, arg
 
 /**
  * One epoch: `depositors` request `amount` USDT each (each funded just before its request, unless `funded`), `redeemers`
- * request all their shares, then a settlement and the keeper's claims.
+ * request half their shares (so they stay holders), then the keeper's settle-and-claim transaction.
  */
 async function epoch(
   env: BenchEnv,
@@ -79,7 +80,7 @@ async function epoch(
     requestGas += await tx(env, w, "requestDeposit", [amount, w.account.address, w.account.address], batch);
   }
   for (const w of redeemers) {
-    const shares = await env.publicClient.readContract({ address: vault, abi: mockUSDTAbi, functionName: "balanceOf", args: [w.account.address] });
+    const shares = (await env.publicClient.readContract({ address: vault, abi: mockUSDTAbi, functionName: "balanceOf", args: [w.account.address] })) / 2n;
     requestGas += await tx(env, w, "requestRedeem", [shares, w.account.address, w.account.address], batch);
   }
   // The keeper's one transaction: settle, then push every claim. A fixed gas limit: anvil's eth_estimateGas can come
@@ -109,13 +110,13 @@ async function epoch(
 }
 
 /**
- * A balanced epoch: `redeemers` request all their shares, `depositors` together request what those shares cost at NAV
- * (mint fee in, rounded up) plus `netBps` of the gross (0: plus 1 USDT, below the vault's minimum deposit, so the whole
- * epoch is crossed).
+ * A balanced epoch: `redeemers` request half their shares, `depositors` together request what those shares cost at
+ * NAV (mint fee in, rounded up) plus `netBps` of the gross (0: plus 1 USDT, below the vault's minimum deposit, so the
+ * whole epoch is crossed).
  */
 async function balancedEpoch(env: BenchEnv, batch: Address, vault: Address, depositors: readonly LocalWalletClient[], redeemers: readonly LocalWalletClient[], netBps: bigint) {
   let shares = 0n;
-  for (const w of redeemers) shares += await env.publicClient.readContract({ address: vault, abi: mockUSDTAbi, functionName: "balanceOf", args: [w.account.address] });
+  for (const w of redeemers) shares += (await env.publicClient.readContract({ address: vault, abi: mockUSDTAbi, functionName: "balanceOf", args: [w.account.address] })) / 2n;
   const value = await env.publicClient.readContract({ address: vault, abi: iIndexVaultAbi, functionName: "convertToAssets", args: [shares] });
   const { mintFeeBps } = await env.publicClient.readContract({ address: vault, abi: iIndexVaultAbi, functionName: "config" });
   const cost = (value * 10_000n + 10_000n - BigInt(mintFeeBps) - 1n) / (10_000n - BigInt(mintFeeBps));
@@ -149,15 +150,24 @@ export async function measureBatch(env: BenchEnv, protocol: ProtocolDeployment, 
     rows.push({ kind: "first-time", users: n, ...(await epoch(env, batch, vault, ws, [])) });
     rows.push({ kind: "returning", users: n, ...(await epoch(env, batch, vault, ws, [])) });
   }
-  // Balanced: 10 returning users redeem all their shares (two epochs of BATCH_AMOUNT), 10 other returning users
-  // deposit what those shares cost at NAV (mint fee in) plus `netBps` of the gross; then the roles swap.
+  // Balanced epochs of 20 returning users: 10 redeem half their shares (so they stay holders), 10 deposit what those
+  // shares cost at NAV (mint fee in) plus `netBps` of the gross. R: two epochs of shares, no USDT left (they deposited
+  // all of it); D: one epoch of shares, no USDT left.
   const cohort = counts.includes(20) ? 20 : counts[counts.length - 1]!;
-  const redeemers = await users(env, `u${cohort}`, Math.min(10, cohort)); // they hold two epochs of shares
-  const depositors = await users(env, "bal", redeemers.length);
-  await approveAll(env, depositors, batch, vault);
-  await epoch(env, batch, vault, depositors, []); // make them returning too
-  rows.push({ kind: "balanced", users: depositors.length + redeemers.length, ...(await balancedEpoch(env, batch, vault, depositors, redeemers, 0n)) });
-  rows.push({ kind: "balanced-net", users: depositors.length + redeemers.length, ...(await balancedEpoch(env, batch, vault, redeemers, depositors, 100n)) });
+  const r = await users(env, `u${cohort}`, Math.min(10, cohort));
+  const d = await users(env, "bal", r.length);
+  await approveAll(env, d, batch, vault);
+  await epoch(env, batch, vault, d, []); // make them returning too
+  const size = d.length + r.length;
+  // 1. Returning in both tokens, as the forge rows: the redeemers' wallets already hold some USDT (100 each, the
+  //    counterpart of the depositors' shares), so no claim writes a fresh balance.
+  for (const w of r) await env.fund(env.market.usdt, w.account.address, 100_000_000n);
+  rows.push({ kind: "balanced", users: size, ...(await balancedEpoch(env, batch, vault, d, r, 0n)) });
+  // 2. The same with the roles swapped: the redeemers (D) hold no USDT, so each USDT claim writes a fresh balance
+  //    (20,000 gas more per redeemer, as a direct redeem to an empty wallet pays).
+  rows.push({ kind: "balanced-empty-usdt", users: size, ...(await balancedEpoch(env, batch, vault, r, d, 0n)) });
+  // 3. A net of 1 % of gross, which goes through one vault deposit (R redeem again; both hold both tokens).
+  rows.push({ kind: "balanced-net", users: size, ...(await balancedEpoch(env, batch, vault, d, r, 100n)) });
   return rows;
 }
 
@@ -167,7 +177,7 @@ export function batchSummary(rows: readonly BatchRow[]): string {
   const lines = [
     "## Batched deposits and redemptions (ERC-7540, 10 constituents)",
     "",
-    "Per user, all in = mean request + the keeper's transaction ÷ users, whole transactions (receipt gasUsed). The keeper settles and pushes every claim in one transaction (`multicall`); 'inside settle()' is the gas measured inside `settle()` (its EpochSettled event), before the transaction's refunds; forge's snapshot rows give settlement and claims as separate transactions. The approvals to the batch are one-time setup, not counted. Targets: returning 20 users ≤ 150,000, 50 users ≤ 110,000; balanced 20 users ≤ 100,000 with the net ≤ 1 % of gross. `balanced`: deposits of the redeemed shares' value, the net below the vault's minimum deposit, nothing traded on Uniswap; `balanced-net`: deposits 1 % of gross above it, the net goes through one vault deposit. Forge's isolated-call rows (`npm run snapshots`, snapshots/IndexVaultBatch.json) measure the same with and without the bundling (`bundled_*`).",
+    "Per user, all in = mean request + the keeper's transaction ÷ users, whole transactions (receipt gasUsed). The keeper settles and pushes every claim in one transaction (`multicall`); 'inside settle()' is the gas measured inside `settle()` (its EpochSettled event), before the transaction's refunds; forge's snapshot rows give settlement and claims as separate transactions. The approvals to the batch are one-time setup, not counted. Targets: returning 20 users ≤ 150,000, 50 users ≤ 110,000; balanced 20 users ≤ 100,000 with the net ≤ 1 % of gross. `balanced`: 10 returning users redeem half their shares, 10 deposit their value, the net below the vault's minimum deposit, nothing traded on Uniswap; the redeemers' wallets already hold USDT (as returning depositors hold shares). `balanced-empty-usdt`: the same with redeemers whose USDT balance is zero, so each USDT claim writes a fresh balance (+20,000 gas per redeemer; a direct redeem to that wallet pays it too). `balanced-net`: deposits 1 % of gross above the redeemed value, the net goes through one vault deposit. Forge's isolated-call rows (`npm run snapshots`, snapshots/IndexVaultBatch.json) measure the same with and without the bundling (`bundled_*`).",
     "",
     "| kind | users | request | keeper tx (settle + claims) | inside settle() | per user | gross USDT | net USDT |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
