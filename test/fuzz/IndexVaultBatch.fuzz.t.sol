@@ -75,6 +75,11 @@ contract IndexVaultBatchFuzzTest is BatchFixture {
         uint256 paid2 = s2 == 0 ? 0 : _claimAssets(dave);
         assertLe(paid1 + paid2, r.assetsOut);
         if (s1 != 0) assertEq(paid1, uint256(r.assetsOut) * s1 / s);
+        // Every participant's realised price within 1 bp (1e14 of 1e18) of its side's single epoch price.
+        if (d1 != 0) assertApproxEqRel(got1 * d, uint256(r.sharesOut) * d1, 1e14);
+        if (d2 != 0) assertApproxEqRel(got2 * d, uint256(r.sharesOut) * d2, 1e14);
+        if (s1 != 0) assertApproxEqRel(paid1 * s, uint256(r.assetsOut) * s1, 1e14);
+        if (s2 != 0) assertApproxEqRel(paid2 * s, uint256(r.assetsOut) * s2, 1e14);
         // Nothing left but claim rounding dust (at most one unit per claimant).
         assertLe(vault.balanceOf(address(batch)), 2);
         assertLe(usdt.balanceOf(address(batch)), 2);
