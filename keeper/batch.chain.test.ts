@@ -12,7 +12,7 @@ import type { LocalWalletClient } from "../sdk/local/localChain";
 import { useLocalChain } from "../sdk/local/testing";
 import { createBatch } from "../sdk/protocol";
 import { BatchKeeper, type BatchKeeperSettings } from "./batch";
-import { silentLogger } from "./logger";
+import { createLogger, silentLogger } from "./logger";
 import { KeeperMetrics } from "./metrics";
 
 const local = useLocalChain();
@@ -75,5 +75,47 @@ describe("BatchKeeper on the local chain", () => {
     // Empty epoch now: the next tick does nothing.
     const [empty] = await keeper.tick(10n ** 9n, 3_000n * 10n ** 18n);
     expect(empty).toMatchObject({ status: "waiting", decision: { reason: "EMPTY" } });
+  }, 240_000);
+  it("test_lateRequest_minedAfterTheLogRead_isPushedInASecondTransaction", async () => {
+    const [early, late] = [wallet(5), wallet(6)];
+    await env.fund(env.market.usdt, early.account.address, 300_000_000n);
+    await env.fund(env.market.usdt, late.account.address, 300_000_000n);
+    await requestDeposit(env.publicClient, early, { batch, asset: env.market.usdt }, { amount: 300_000_000n });
+    // A client whose first read of the request logs returns before a late request is mined: the late controller is in
+    // the settled epoch but not in the keeper's list.
+    let injected = false;
+    const client = new Proxy(env.publicClient, {
+      get(target, prop, receiver) {
+        if (prop !== "getContractEvents") return Reflect.get(target, prop, receiver) as unknown;
+        return async (args: Parameters<typeof target.getContractEvents>[0]) => {
+          const logs = await target.getContractEvents(args as never);
+          if (!injected && (args as { eventName?: string }).eventName === "DepositRequest") {
+            injected = true;
+            await requestDeposit(env.publicClient, late, { batch, asset: env.market.usdt }, { amount: 300_000_000n });
+          }
+          return logs;
+        };
+      },
+    });
+    const metrics = new KeeperMetrics();
+    const lines: string[] = [];
+    const keeper = new BatchKeeper({
+      client,
+      wallet: wallet(0),
+      registry: metrics.registry,
+      logger: createLogger({ level: "info", destination: { write: (l: string) => void lines.push(l) } }),
+      settings: { batches: [batch], dryRun: false, gasPriceCapWei: 10n ** 12n, maxCostBps: 10_000, defaultSettlementGas: 1_500_000n },
+    });
+    const nonce = await env.publicClient.getTransactionCount({ address: wallet(0).account.address });
+    const [settled] = await keeper.tick(10n ** 9n, 3_000n * 10n ** 18n);
+    expect(settled, settled?.error).toMatchObject({ status: "settled", claimed: 2 });
+    expect(injected).toBe(true);
+    // The settle-and-claim transaction, then one more for the late request's claim.
+    expect(await env.publicClient.getTransactionCount({ address: wallet(0).account.address })).toBe(nonce + 2);
+    expect(lines.some((l) => l.includes("pushed the claims of late requests"))).toBe(true);
+    for (const u of [early, late]) {
+      expect((await readBatchPosition(env.publicClient, batch, u.account.address)).claimableShares).toBe(0n);
+      expect(await env.publicClient.readContract({ address: vault, abi: erc20Abi, functionName: "balanceOf", args: [u.account.address] })).toBeGreaterThan(0n);
+    }
   }, 240_000);
 });
