@@ -58,9 +58,34 @@ export class TransactionRevertedError extends Error {
 export const REASON_UNAVAILABLE = "reverted; reason not available from this node";
 
 interface TraceFrame {
+  to?: Address;
+  gas?: Hex;
   output?: Hex;
   error?: string;
   revertReason?: string;
+  calls?: TraceFrame[];
+}
+
+/** The outermost frame of `frame`'s call tree that ran out of gas (itself first), if any. */
+function outOfGasFrame(frame: TraceFrame): TraceFrame | undefined {
+  if (frame.error !== undefined && /out ?of ?gas/i.test(frame.error)) return frame;
+  for (const call of frame.calls ?? []) {
+    const found = outOfGasFrame(call);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A mined revert caused by running out of gas, in plain words: the transaction itself, or a call inside it (which
+ * gets only 63/64 of what is left; its caller then reverts with nothing of its own or with whatever it makes of the
+ * failure). Either way the limit the transaction was sent with was too low for the path it took.
+ */
+export function outOfGasReason(frame: TraceFrame): RevertInfo | undefined {
+  const oog = outOfGasFrame(frame);
+  if (oog === undefined) return undefined;
+  const where = oog === frame ? "the transaction ran out of gas" : `a call inside it (to ${oog.to ?? "a contract"}) ran out of gas and the transaction reverted with it`;
+  return { message: `${where}: its gas limit was too low for this path; send it again with a higher gas limit` };
 }
 
 /**
@@ -71,7 +96,12 @@ interface TraceFrame {
 export async function minedRevertReason(client: PublicClient, hash: Hash): Promise<RevertInfo> {
   try {
     const frame = (await client.request({ method: "debug_traceTransaction", params: [hash, { tracer: "callTracer" }] } as never)) as TraceFrame;
-    if (frame.output !== undefined && frame.output !== "0x") return decodeRevertData(frame.output);
+    const decoded = frame.output !== undefined && frame.output !== "0x" ? decodeRevertData(frame.output) : undefined;
+    // Out of gas anywhere in the tree is the cause, whatever a caller turned it into (an empty revert, a "TF", a
+    // SafeERC20 failure, a try/catch fallback that reverts later).
+    const oog = outOfGasReason(frame);
+    if (oog !== undefined) return decoded === undefined ? oog : { message: `${oog.message} (it then reverted with: ${decoded.message})` };
+    if (decoded !== undefined) return decoded;
     if (frame.error !== undefined) return { message: frame.revertReason ?? `reverted: ${frame.error}` };
   } catch {
     // no debug namespace on this node: replay instead

@@ -5,7 +5,8 @@ import { encodeFunctionData, type Hash } from "viem";
 import { describe, expect, it } from "vitest";
 import { dryRunCalls, minedRevertReason, DryRunRevertError } from "../../sdk/client/tx";
 import { approveNoReturnAbi } from "../../sdk/client/abis";
-import { mockUSDTAbi } from "../../sdk/generated/abis";
+import { mockUSDTAbi, swapRouterAbi } from "../../sdk/generated/abis";
+import { constituentOf } from "../../sdk/local/localMarket";
 import { useLocalChain } from "../../sdk/local/testing";
 
 const local = useLocalChain();
@@ -35,6 +36,31 @@ describe("client transactions", () => {
     const reason = await minedRevertReason(chain.publicClient, second);
     expect(reason.errorName).toBe("MockUSDT__InsufficientBalance");
     expect(reason.message).toMatch(/USDT balance of 0x[0-9a-fA-F]{40} is 0 USDT, 50 USDT needed/);
+  });
+
+  it("test_minedRevertReason_namesOutOfGas_ofTheTransactionAndOfANestedCall", async () => {
+    const chain = local.chain;
+    const wallet = chain.walletClients[8]!;
+    const me = wallet.account.address;
+    await chain.mintTo(chain.market.usdt, me, 10_000_000_000n);
+    await chain.publicClient.waitForTransactionReceipt({ hash: await wallet.writeContract({ address: chain.market.usdt, abi: mockUSDTAbi, functionName: "approve", args: [chain.market.swapRouter, 10_000_000_000n] }) });
+    // Nested: a call inside the swap (63/64 of what is left) runs out of gas and the router turns the failure into its
+    // own "TF" (transfer failed), which used to be all the client said.
+    const weth = constituentOf(chain.market, chain.market.weth);
+    const swap = encodeFunctionData({
+      abi: swapRouterAbi,
+      functionName: "exactInputSingle",
+      args: [{ tokenIn: chain.market.usdt, tokenOut: weth.address, fee: weth.buyRouteFees[0]!, recipient: me, deadline: 2n ** 48n, amountIn: 1_000_000_000n, amountOutMinimum: 0n, sqrtPriceLimitX96: 0n }],
+    });
+    const nested = await wallet.sendTransaction({ to: chain.market.swapRouter, data: swap, gas: 90_000n });
+    expect((await chain.publicClient.waitForTransactionReceipt({ hash: nested })).status).toBe("reverted");
+    const inner = await minedRevertReason(chain.publicClient, nested);
+    expect(inner.message).toMatch(/^a call inside it \(to 0x[0-9a-fA-F]{40}\) ran out of gas and the transaction reverted with it: its gas limit was too low.*\(it then reverted with: .*TF.*\)$/);
+    // The transaction itself: a USDT transfer with a limit just above the intrinsic 21,000.
+    const transfer = encodeFunctionData({ abi: mockUSDTAbi, functionName: "transfer", args: [chain.walletClients[9]!.account.address, 1n] });
+    const own = await wallet.sendTransaction({ to: chain.market.usdt, data: transfer, gas: 23_000n });
+    expect((await chain.publicClient.waitForTransactionReceipt({ hash: own })).status).toBe("reverted");
+    expect((await minedRevertReason(chain.publicClient, own)).message).toMatch(/^the transaction ran out of gas: its gas limit was too low for this path; send it again with a higher gas limit$/);
   });
 
   it("test_minedRevertReason_withoutDebugOrSimulate_saysNotAvailable", async () => {
