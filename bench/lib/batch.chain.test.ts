@@ -27,6 +27,11 @@ describe("bench batch rows", () => {
       expect(r.requestGas).toBeGreaterThan(21_000);
       expect(r.settlementGas).toBeGreaterThan(r.requestGas);
       expect(r.keeperTxGas).toBeGreaterThan(21_000);
+      // The tracer's parts: a settlement, and one claim call's work per user at least a token transfer (~5,000).
+      expect(r.settlementGas).toBeGreaterThan(100_000);
+      expect(r.claimGas).toBeGreaterThan(5_000 * r.users);
+      // Before refunds the parts fit in the transaction; refunds (EIP-3529) take at most a fifth of it.
+      expect(r.settlementGas + r.claimGas).toBeLessThanOrEqual(Math.ceil((r.keeperTxGas * 5) / 4));
       expect(r.perUserGas).toBe(r.requestGas + Math.floor(r.keeperTxGas / r.users));
     }
     // Returning users write no fresh slots; more users share the settlement.

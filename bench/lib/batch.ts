@@ -8,7 +8,7 @@
 // in one transaction (`multicall`, as keeper/batch.ts does). Whole-transaction gas (receipt gasUsed, 21,000 intrinsic included), as in the rest of the
 // bench. One-time setup (the approvals to the batch) is not counted, as in test/unit/IndexVaultBatch.gas.t.sol, whose
 // `bundled_*` rows these should match within calldata noise (real addresses cost more calldata than the test's).
-import { createWalletClient, encodeFunctionData, http, keccak256, maxUint256, parseEventLogs, toHex, type Address, type Hex } from "viem";
+import { createWalletClient, encodeFunctionData, http, keccak256, maxUint256, parseEventLogs, toFunctionSelector, toHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { batchAbi } from "../../sdk/client/batch";
 import { iIndexVaultAbi, mockUSDTAbi } from "../../sdk/generated/abis";
@@ -17,6 +17,7 @@ import type { BenchEnv, BenchToken } from "./env";
 import { confirm } from "./env";
 import { createVault, depositUsdt, fundForDeposit } from "./vault";
 import { assertPoolsTraded } from "./warmup";
+import { framesGasBySelector } from "./trace";
 import type { LocalWalletClient } from "../../sdk/local/localChain";
 
 export const BATCH_USER_COUNTS = [1, 5, 20, 50];
@@ -30,11 +31,11 @@ export interface BatchRow {
   requestGas: number;
   /** {gas} the keeper's one transaction: settlement and every pushed claim (receipt gasUsed) */
   keeperTxGas: number;
-  /** {gas} measured inside `settle()` (its EpochSettled event), before the transaction's refunds: the settlement's
-   *  share of the keeper's transaction (the refunds, which a settlement through the vault earns, go to the whole
-   *  transaction, so keeperTxGas − settlementGas is not the claims' cost; forge's snapshot rows have settlement and
-   *  claims as separate transactions) */
+  /** {gas} of it: the execution of `settle()` inside the multicall (call tracer, subcalls included, before refunds) */
   settlementGas: number;
+  /** {gas} of it: the execution of the two claim calls (`claimDeposits`, `claimRedeems`), the same way. The rest of
+   *  the transaction is its 21,000 base, calldata and the multicall itself, less its refunds. */
+  claimGas: number;
   /** {gas} request + keeper transaction ÷ users */
   perUserGas: number;
   /** {USDT units} the epoch's gross (deposit assets + redeem value) and the net that reached the vault */
@@ -88,7 +89,14 @@ async function epoch(
   const data: Hex[] = [encodeFunctionData({ abi: batchAbi, functionName: "settle", args: [] })];
   if (depositors.length > 0) data.push(encodeFunctionData({ abi: batchAbi, functionName: "claimDeposits", args: [depositors.map((w) => w.account.address)] }));
   if (redeemers.length > 0) data.push(encodeFunctionData({ abi: batchAbi, functionName: "claimRedeems", args: [redeemers.map((w) => w.account.address)] }));
-  const receipt = await confirm(env, await keeper.writeContract({ address: batch, abi: batchAbi, functionName: "multicall", args: [data], gas: 8_000_000n }));
+  const hash = await keeper.writeContract({ address: batch, abi: batchAbi, functionName: "multicall", args: [data], gas: 8_000_000n });
+  const receipt = await confirm(env, hash);
+  // Its parts, from the call tracer: settle() and the two claim calls inside the multicall (execution, before refunds).
+  const [settleExec, claimDepositsExec, claimRedeemsExec] = await framesGasBySelector(env, hash, batch, [
+    toFunctionSelector("settle()"),
+    toFunctionSelector("claimDeposits(address[])"),
+    toFunctionSelector("claimRedeems(address[])"),
+  ]);
   const [settled] = parseEventLogs({ abi: batchAbi, eventName: "EpochSettled", logs: receipt.logs });
   // The batch's own claim events (the vault's ERC-4626 Deposit/Withdraw of a net flow have the same signatures).
   const own = receipt.logs.filter((l) => l.address.toLowerCase() === batch.toLowerCase());
@@ -102,7 +110,8 @@ async function epoch(
   return {
     requestGas: Number(requestGas / n),
     keeperTxGas: Number(receipt.gasUsed),
-    settlementGas: Number(e.gasUsed),
+    settlementGas: settleExec!,
+    claimGas: claimDepositsExec! + claimRedeemsExec!,
     perUserGas: Number(requestGas / n + receipt.gasUsed / n),
     grossUsdt: (e.depositAssets + redeemValue).toString(),
     netUsdt: (e.netAssets + netRedeemValue).toString(),
@@ -179,9 +188,9 @@ export function batchSummary(rows: readonly BatchRow[]): string {
     "",
     "Per user, all in = mean request + the keeper's transaction ÷ users, whole transactions (receipt gasUsed). The keeper settles and pushes every claim in one transaction (`multicall`); 'inside settle()' is the gas measured inside `settle()` (its EpochSettled event), before the transaction's refunds; forge's snapshot rows give settlement and claims as separate transactions. The approvals to the batch are one-time setup, not counted. Targets: returning 20 users ≤ 150,000, 50 users ≤ 110,000; balanced 20 users ≤ 100,000 with the net ≤ 1 % of gross. `balanced`: 10 returning users redeem half their shares, 10 deposit their value, the net below the vault's minimum deposit, nothing traded on Uniswap; the redeemers' wallets already hold USDT (as returning depositors hold shares). `balanced-empty-usdt`: the same with redeemers whose USDT balance is zero, so each USDT claim writes a fresh balance (+20,000 gas per redeemer; a direct redeem to that wallet pays it too). `balanced-net`: deposits 1 % of gross above the redeemed value, the net goes through one vault deposit. Forge's isolated-call rows (`npm run snapshots`, snapshots/IndexVaultBatch.json) measure the same with and without the bundling (`bundled_*`).",
     "",
-    "| kind | users | request | keeper tx (settle + claims) | inside settle() | per user | gross USDT | net USDT |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.kind} | ${r.users} | ${fmt(r.requestGas)} | ${fmt(r.keeperTxGas)} | ${fmt(r.settlementGas)} | ${fmt(r.perUserGas)} | ${fmt(Number(r.grossUsdt) / 1e6)} | ${fmt(Number(r.netUsdt) / 1e6)} |`),
+    "| kind | users | request | keeper tx (settle + claims) | of it: settle() | of it: claims | claims ÷ users | per user | gross USDT | net USDT |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.kind} | ${r.users} | ${fmt(r.requestGas)} | ${fmt(r.keeperTxGas)} | ${fmt(r.settlementGas)} | ${fmt(r.claimGas)} | ${fmt(Math.floor(r.claimGas / r.users))} | ${fmt(r.perUserGas)} | ${fmt(Number(r.grossUsdt) / 1e6)} | ${fmt(Number(r.netUsdt) / 1e6)} |`),
   ];
   return lines.join("\n");
 }

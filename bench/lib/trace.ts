@@ -47,6 +47,28 @@ export function intrinsicGas(input: string): number {
   return gas;
 }
 
+/**
+ * {gas} Per function selector, the execution gas of the first frame (depth first) into `to` whose input starts with it,
+ * subcalls included, before refunds (callTracer's gasUsed); 0 when no such frame. Used to split the keeper's
+ * settle-and-claim multicall into its settlement and its claims.
+ */
+export async function framesGasBySelector(env: BenchEnv, hash: Hash, to: Address, selectors: readonly `0x${string}`[]): Promise<number[]> {
+  const root = await traceTransaction(env, hash);
+  const target = to.toLowerCase();
+  const find = (frame: CallFrame, selector: string): CallFrame | undefined => {
+    if (frame.to?.toLowerCase() === target && frame.input.toLowerCase().startsWith(selector.toLowerCase())) return frame;
+    for (const c of frame.calls ?? []) {
+      const f = find(c, selector);
+      if (f !== undefined) return f;
+    }
+    return undefined;
+  };
+  return selectors.map((sel) => {
+    const f = find(root, sel);
+    return f === undefined ? 0 : Number(BigInt(f.gasUsed));
+  });
+}
+
 async function traceTransaction(env: BenchEnv, hash: Hash): Promise<CallFrame> {
   return rpcRequest<CallFrame>(env.publicClient.transport.url ?? "", "debug_traceTransaction", [hash, { tracer: "callTracer" }]);
 }
