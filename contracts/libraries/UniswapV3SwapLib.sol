@@ -5,7 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
-import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol";
+import {IUniswapV3PoolActions} from "@uniswap/v3-core/contracts/interfaces/pool/IUniswapV3PoolActions.sol";
 
 import {IIndexVault} from "../interfaces/IIndexVault.sol";
 import {ConstantsLib} from "./ConstantsLib.sol";
@@ -42,14 +42,37 @@ library UniswapV3SwapLib {
         returns (uint256 amountOut)
     {
         EXPECTED_POOL_SLOT.asAddress().tstore(pool);
-        (int256 amount0, int256 amount1) = IUniswapV3Pool(pool)
-            .swap(
-                address(this),
-                zeroForOne,
-                SafeCast.toInt256(amountIn),
-                zeroForOne ? ConstantsLib.MIN_SQRT_PRICE_LIMIT : ConstantsLib.MAX_SQRT_PRICE_LIMIT,
-                abi.encode(tokenIn, amountIn)
-            );
+        int256 specified = SafeCast.toInt256(amountIn);
+        uint160 limit = zeroForOne ? ConstantsLib.MIN_SQRT_PRICE_LIMIT : ConstantsLib.MAX_SQRT_PRICE_LIMIT;
+        bytes4 selector = IUniswapV3PoolActions.swap.selector;
+        int256 amount0;
+        int256 amount1;
+        // `pool.swap(address(this), zeroForOne, specified, limit, abi.encode(tokenIn, amountIn))`, encoded in place past
+        // the free memory pointer (not allocated: nothing else uses memory before the call returns); the two returned
+        // words land in the scratch space. A pool error is bubbled as is; a call that returns fewer than two words
+        // (no code) reads as nothing paid, which the check below refuses (`IndexVault__PartialFill`).
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), address())
+            mstore(add(ptr, 0x24), iszero(iszero(zeroForOne)))
+            mstore(add(ptr, 0x44), specified)
+            mstore(add(ptr, 0x64), limit)
+            mstore(add(ptr, 0x84), 0xa0) // offset of `data`
+            mstore(add(ptr, 0xa4), 0x40) // its length: two words
+            mstore(add(ptr, 0xc4), and(tokenIn, 0xffffffffffffffffffffffffffffffffffffffff)) // callers decode it from packed bytes
+            mstore(add(ptr, 0xe4), amountIn)
+            if iszero(call(gas(), pool, 0, ptr, 0x104, 0x00, 0x40)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            if lt(returndatasize(), 0x40) {
+                mstore(0x00, 0)
+                mstore(0x20, 0)
+            }
+            amount0 := mload(0x00)
+            amount1 := mload(0x20)
+        }
         (int256 paid, int256 received) = zeroForOne ? (amount0, amount1) : (amount1, amount0);
         // A pool never reports paid > amountIn for an exact input, and the callback refuses to pay more.
         if (paid != SafeCast.toInt256(amountIn)) {
