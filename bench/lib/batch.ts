@@ -8,9 +8,9 @@
 // in one transaction (`multicall`, as keeper/batch.ts does). Whole-transaction gas (receipt gasUsed, 21,000 intrinsic included), as in the rest of the
 // bench. One-time setup (the approvals to the batch) is not counted, as in test/unit/IndexVaultBatch.gas.t.sol, whose
 // `bundled_*` rows these should match within calldata noise (real addresses cost more calldata than the test's).
-import { createWalletClient, encodeFunctionData, http, keccak256, maxUint256, parseEventLogs, toFunctionSelector, toHex, type Address, type Hex } from "viem";
+import { createWalletClient, http, keccak256, maxUint256, parseEventLogs, toFunctionSelector, toHex, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { batchAbi } from "../../sdk/client/batch";
+import { batchAbi, claimsPaidBy, settleAndClaimData } from "../../sdk/client/batch";
 import { iIndexVaultAbi, mockUSDTAbi } from "../../sdk/generated/abis";
 import { createBatch, type ProtocolDeployment } from "../../sdk/protocol";
 import type { BenchEnv, BenchToken } from "./env";
@@ -86,9 +86,7 @@ async function epoch(
   }
   // The keeper's one transaction: settle, then push every claim. A fixed gas limit: anvil's eth_estimateGas can come
   // out short for a settlement (a vault deposit through every pool).
-  const data: Hex[] = [encodeFunctionData({ abi: batchAbi, functionName: "settle", args: [] })];
-  if (depositors.length > 0) data.push(encodeFunctionData({ abi: batchAbi, functionName: "claimDeposits", args: [depositors.map((w) => w.account.address)] }));
-  if (redeemers.length > 0) data.push(encodeFunctionData({ abi: batchAbi, functionName: "claimRedeems", args: [redeemers.map((w) => w.account.address)] }));
+  const data = settleAndClaimData(depositors.map((w) => w.account.address), redeemers.map((w) => w.account.address));
   const hash = await keeper.writeContract({ address: batch, abi: batchAbi, functionName: "multicall", args: [data], gas: 8_000_000n });
   const receipt = await confirm(env, hash);
   // Its parts, from the call tracer: settle() and the two claim calls inside the multicall (execution, before refunds).
@@ -98,9 +96,8 @@ async function epoch(
     toFunctionSelector("claimRedeems(address[])"),
   ]);
   const [settled] = parseEventLogs({ abi: batchAbi, eventName: "EpochSettled", logs: receipt.logs });
-  // The batch's own claim events (the vault's ERC-4626 Deposit/Withdraw of a net flow have the same signatures).
-  const own = receipt.logs.filter((l) => l.address.toLowerCase() === batch.toLowerCase());
-  const claims = parseEventLogs({ abi: batchAbi, eventName: "Deposit", logs: own }).length + parseEventLogs({ abi: batchAbi, eventName: "Withdraw", logs: own }).length;
+  const paid = claimsPaidBy(batch, receipt.logs);
+  const claims = paid.deposits + paid.redeems;
   if (claims !== depositors.length + redeemers.length) throw new Error(`the keeper's transaction paid ${claims} claims, expected ${depositors.length + redeemers.length}`);
   const n = BigInt(depositors.length + redeemers.length);
   const e = settled!.args;

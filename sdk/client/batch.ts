@@ -2,7 +2,7 @@
 // controller's pending/claimable amounts, and send requests, cancellations, claims and settlements through the
 // client's transaction path (each call simulated first, so a refusal is decoded before anything is signed; `*Calls`
 // builders for a dry run). Browser-safe: viem and the generated ABIs only.
-import { encodeFunctionData, erc20Abi, getAddress, parseEventLogs, zeroAddress, type Abi, type Address, type Hex } from "viem";
+import { encodeFunctionData, erc20Abi, getAddress, parseEventLogs, zeroAddress, type Abi, type Address, type Hex, type Log } from "viem";
 import { iIndexBatchFactoryAbi, iIndexVaultBatchAbi } from "../generated/abis";
 import { allowanceCalls, sendCalls, silentProgress, usdtPaymentCalls, type ContractCall, type Progress, type TxOutcome } from "./tx";
 import type { AnyPublicClient, Wallet } from "./vault";
@@ -184,11 +184,33 @@ export function settleBatchCalls(batch: Address): ContractCall[] {
  * settlement already warmed (`npm run bench`, the batch rows). A listed controller with nothing claimable is skipped.
  */
 export function settleAndClaimCalls(batch: Address, depositors: readonly Address[], redeemers: readonly Address[]): ContractCall[] {
+  const data = settleAndClaimData(depositors, redeemers);
+  if (data.length === 1) return settleBatchCalls(batch);
+  return [call("settle and push claims", batch, "multicall", [data])];
+}
+
+/** The keeper's `multicall` payload: `settle`, then `claimDeposits` / `claimRedeems` for non-empty lists. */
+export function settleAndClaimData(depositors: readonly Address[], redeemers: readonly Address[]): Hex[] {
   const data: Hex[] = [encodeFunctionData({ abi: batchAbi, functionName: "settle", args: [] })];
   if (depositors.length > 0) data.push(encodeFunctionData({ abi: batchAbi, functionName: "claimDeposits", args: [depositors] }));
   if (redeemers.length > 0) data.push(encodeFunctionData({ abi: batchAbi, functionName: "claimRedeems", args: [redeemers] }));
-  if (data.length === 1) return settleBatchCalls(batch);
-  return [call("settle and push claims", batch, "multicall", [data])];
+  return data;
+}
+
+/** The claims a transaction paid out of `batch`: its own Deposit / Withdraw events (the vault's ERC-4626 events of a
+ *  net flow have the same signatures, so they are told apart by address). */
+export function claimsPaidBy(batch: Address, logs: readonly Log[]): { shares: bigint; assets: bigint; deposits: number; redeems: number; controllers: number } {
+  const own = logs.filter((l) => l.address.toLowerCase() === batch.toLowerCase());
+  const deposits = parseEventLogs({ abi: batchAbi, eventName: "Deposit", logs: own });
+  const redeems = parseEventLogs({ abi: batchAbi, eventName: "Withdraw", logs: own });
+  const paid = new Set([...deposits.map((e) => `d:${e.args.owner}`), ...redeems.map((e) => `r:${e.args.owner}`)]);
+  return {
+    shares: deposits.reduce((t, e) => t + e.args.shares, 0n),
+    assets: redeems.reduce((t, e) => t + e.args.assets, 0n),
+    deposits: deposits.length,
+    redeems: redeems.length,
+    controllers: paid.size,
+  };
 }
 
 /** What a settlement did (the `EpochSettled` event). */
@@ -334,20 +356,8 @@ export async function settleAndClaim(
 ): Promise<SettleAndClaimResult> {
   const [out] = await sendCalls(client, wallet, settleAndClaimCalls(batch, depositors, redeemers), progress);
   const settled = settlementOf(out!);
-  let claimedShares = 0n;
-  let claimedAssets = 0n;
-  const paid = new Set<string>();
-  // The batch's own claim events: the vault's ERC-4626 Deposit/Withdraw of a net flow have the same signatures.
-  const own = out!.receipt.logs.filter((l) => l.address.toLowerCase() === batch.toLowerCase());
-  for (const e of parseEventLogs({ abi: batchAbi, eventName: "Deposit", logs: own })) {
-    claimedShares += e.args.shares;
-    paid.add(`d:${e.args.owner}`);
-  }
-  for (const e of parseEventLogs({ abi: batchAbi, eventName: "Withdraw", logs: own })) {
-    claimedAssets += e.args.assets;
-    paid.add(`r:${e.args.owner}`);
-  }
-  return { ...settled, claimedShares, claimedAssets, claimed: paid.size };
+  const paid = claimsPaidBy(batch, out!.receipt.logs);
+  return { ...settled, claimedShares: paid.shares, claimedAssets: paid.assets, claimed: paid.controllers };
 }
 
 /** The controllers that requested in `epoch` (from DepositRequest / RedeemRequest logs, indexed by requestId). */

@@ -77,6 +77,19 @@ abstract contract BatchFixture is VaultFixture {
         epoch = batch.settle();
     }
 
+    /// @dev The keeper's settle-and-claim transaction: `settle`, then `claimDeposits` and `claimRedeems` (lists may be
+    ///      empty), as one `multicall` payload.
+    function _settleAndClaimCalls(address[] memory depositors, address[] memory redeemers)
+        internal
+        view
+        returns (bytes[] memory calls)
+    {
+        calls = new bytes[](3);
+        calls[0] = abi.encodeCall(batch.settle, ());
+        calls[1] = abi.encodeCall(batch.claimDeposits, (depositors));
+        calls[2] = abi.encodeCall(batch.claimRedeems, (redeemers));
+    }
+
     /// @dev `user` claims all its deposit shares.
     function _claimShares(address user) internal returns (uint256 shares) {
         uint256 assets = batch.maxDeposit(user);

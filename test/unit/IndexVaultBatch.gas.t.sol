@@ -242,10 +242,7 @@ contract IndexVaultBatchGasTest is BatchFixture {
 
     /// @dev The keeper's one transaction: settle, then push every claim (`multicall`); claim lists may be empty.
     function _settleAndClaimTx(address[] memory depositors, address[] memory redeemers) internal returns (uint256) {
-        bytes[] memory calls = new bytes[](3);
-        calls[0] = abi.encodeCall(batch.settle, ());
-        calls[1] = abi.encodeCall(batch.claimDeposits, (depositors));
-        calls[2] = abi.encodeCall(batch.claimRedeems, (redeemers));
+        bytes[] memory calls = _settleAndClaimCalls(depositors, redeemers);
         vm.prank(keeper);
         batch.multicall(calls);
         return _lastTx(abi.encodeCall(batch.multicall, (calls)));

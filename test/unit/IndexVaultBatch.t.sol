@@ -599,17 +599,6 @@ contract IndexVaultBatchTest is BatchFixture {
     // Multicall: the keeper's settle-and-claim transaction
     // ---------------------------------------------------------------------------------------------------------------
 
-    function _settleAndClaimCalls(address[] memory depositors, address[] memory redeemers)
-        internal
-        view
-        returns (bytes[] memory calls)
-    {
-        calls = new bytes[](3);
-        calls[0] = abi.encodeCall(batch.settle, ());
-        calls[1] = abi.encodeCall(batch.claimDeposits, (depositors));
-        calls[2] = abi.encodeCall(batch.claimRedeems, (redeemers));
-    }
-
     function test_multicall_keeperSettlesAndPushesClaims() public {
         uint256 shares = _holder(carol, 2000e6);
         _requestRedeem(carol, shares);
