@@ -30,17 +30,18 @@ async function confirm(chain: LocalChain, hash: `0x${string}`): Promise<bigint> 
 }
 
 /**
- * Re-posts every feed's current answer, so each reads as updated now. Returns one row per feed with its age
- * {s} before the refresh.
+ * Re-posts every feed's current answer, so each reads as updated now. Returns one row per feed with its age {s}
+ * when it was re-posted: the time between its previous update and the block that carries the new one. Measured at
+ * that block, not before the batch, so a clock warp that lands while the batch is being posted still shows.
  */
 export async function refreshFeeds(chain: LocalChain): Promise<{ symbol: string; feed: Address; answer: bigint; ageBefore: bigint }[]> {
-  const now = (await chain.publicClient.getBlock()).timestamp;
   const rows: { symbol: string; feed: Address; answer: bigint; ageBefore: bigint }[] = [];
   for (const { symbol, feed } of feeds(chain)) {
     const contract = chain.contracts.feedOf(symbol === "USDT" ? chain.market.usdt : localToken(chain, symbol).address);
     const [, answer, , updatedAt] = await contract.read.latestRoundData();
-    await confirm(chain, await contract.write.setPrice([answer]));
-    rows.push({ symbol, feed, answer, ageBefore: now > updatedAt ? now - updatedAt : 0n });
+    const blockNumber = await confirm(chain, await contract.write.setPrice([answer]));
+    const postedAt = (await chain.publicClient.getBlock({ blockNumber })).timestamp;
+    rows.push({ symbol, feed, answer, ageBefore: postedAt > updatedAt ? postedAt - updatedAt : 0n });
   }
   return rows;
 }

@@ -16,7 +16,7 @@ import { deployLocal } from "../../../tools/deployLocal";
 import { devAccounts } from "../accounts";
 import { rpcRequest, startAnvil } from "../anvil";
 import { connectLocalChain, LOCAL_ANVIL_ARGS } from "../localChain";
-import { oldestFeedAge, refreshFeeds } from "../localTools";
+import { refreshFeeds } from "../localTools";
 
 const USAGE = `usage: npm run chain [-- --port <n> | --rpc <url>] [--refresh <s>] [--verbose]`;
 
@@ -96,8 +96,8 @@ async function main(): Promise<void> {
       const chain = await connectLocalChain(rpcUrl, market);
       const tick = async (): Promise<void> => {
         try {
-          const age = await oldestFeedAge(chain);
-          await refreshFeeds(chain);
+          const rows = await refreshFeeds(chain);
+          const age = rows.reduce((oldest, r) => (r.ageBefore > oldest ? r.ageBefore : oldest), 0n);
           if (values.verbose === true) console.log(`[${new Date().toISOString()}] feeds re-posted (oldest was ${age} s old)`);
         } catch (error) {
           console.error(`[${new Date().toISOString()}] feed refresh failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
