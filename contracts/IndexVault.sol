@@ -652,7 +652,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         uint256 largest;
         for (uint256 i; i < n; ++i) {
             uint256 amount =
-                empty ? net * s.targets[i] / ConstantsLib.BPS : net.mulDiv(values[i], nav, Math.Rounding.Floor);
+                empty ? net * _targetOf(s, i) / ConstantsLib.BPS : net.mulDiv(values[i], nav, Math.Rounding.Floor);
             if (amount <= _SWAP_DUST) {
                 amount = 0;
             } else if (amount > amountsIn[largest]) {
@@ -826,7 +826,7 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         VaultStorageLib.Params memory p = _s().params;
         if (p.pauseFlags & flag != 0 || p.rebalancing) return false;
         VaultStorageLib.OracleConfig memory o = _s().oracle;
-        if (!OracleLib.isSequencerReady(_s().sequencerFeed, o.sequencerGracePeriod)) return false;
+        if (o.hasSequencerFeed && !OracleLib.isSequencerReady(_s().sequencerFeed, o.sequencerGracePeriod)) return false;
         (bool ok,) = OracleLib.tryReadPrice(o.usdtFeed, o.usdtHeartbeat, o.usdtFeedDecimals);
         for (uint256 i; ok && i < _s().constituents.length; ++i) {
             VaultStorageLib.Constituent storage c = _s().constituents[i];

@@ -34,9 +34,7 @@ abstract contract IndexVaultBase {
         uint256 idle; // {USDT units} USDT held for holders
         uint256[] prices; // D18{USD/tok}
         uint256[] balances; // {tok units} held for holders
-        uint256[] decimals; // each constituent's token decimals, read once with its feed (saves a storage read per valuation)
-        uint256[] targets; // {bps} each constituent's target weight, from the same storage slot
-        bytes table; // the constituent table (tokens, feeds, routes), read once: ConstituentTableLib
+        bytes table; // the constituent table (tokens, feeds, routes, decimals, targets), read once: ConstituentTableLib
         // value{USDT units} = amount{tok units} × valueNum[i] / valueDen[i]: OracleLib.toUsdt's factors, computed once
         uint256[] valueNum; // D18{USD/tok} × 10^usdtDecimals
         uint256[] valueDen; // D18{USD/USDT} × 10^tokenDecimals
@@ -59,26 +57,22 @@ abstract contract IndexVaultBase {
     function _snapshot() internal view returns (Snapshot memory s) {
         {
             VaultStorageLib.OracleConfig memory o = _s().oracle;
-            OracleLib.checkSequencer(_s().sequencerFeed, o.sequencerGracePeriod);
+            if (o.hasSequencerFeed) OracleLib.checkSequencer(_s().sequencerFeed, o.sequencerGracePeriod);
             s.usdtPrice = OracleLib.readPrice(o.usdtFeed, o.usdtHeartbeat, o.usdtFeedDecimals);
         }
         s.table = ConstituentTableLib.read(_s().constituentTable);
         uint256 n = ConstituentTableLib.count(s.table);
         s.prices = new uint256[](n);
         s.balances = new uint256[](n);
-        s.decimals = new uint256[](n);
-        s.targets = new uint256[](n);
         s.valueNum = new uint256[](n);
         s.valueDen = new uint256[](n);
         uint256 usdtScale = OracleLib.pow10(_USDT_DECIMALS);
         bool anyDeferred = _s().params.deferredTokenCount != 0; // one read for every balance below
         for (uint256 i; i < n; ++i) {
-            (address token, uint256 target, uint8 tokenDecimals, uint8 feedDecimals, uint256 heartbeat,) =
+            (address token,, uint8 tokenDecimals, uint8 feedDecimals, uint256 heartbeat,) =
                 ConstituentTableLib.head(s.table, i);
             _readPriceAt(s, i, heartbeat, feedDecimals);
             s.balances[i] = _heldFor(token, anyDeferred);
-            s.decimals[i] = tokenDecimals;
-            s.targets[i] = target;
             s.valueNum[i] = s.prices[i] * usdtScale;
             s.valueDen[i] = s.usdtPrice * OracleLib.pow10(tokenDecimals);
         }
@@ -89,6 +83,21 @@ abstract contract IndexVaultBase {
     ///      rebalancer overrides it to record each price's round as well, for its trade receipts.
     function _readPriceAt(Snapshot memory s, uint256 i, uint256 heartbeat, uint8 feedDecimals) internal view virtual {
         s.prices[i] = OracleLib.readPrice(ConstituentTableLib.feedOf(s.table, i), heartbeat, feedDecimals);
+    }
+
+    /// @dev {bps} Constituent `i`'s target weight, from the snapshot's constituent table (only the rebalancer and a
+    ///      first deposit need targets, so the snapshot does not carry them).
+    function _targetOf(Snapshot memory s, uint256 i) internal pure returns (uint256 targetWeightBps) {
+        (, targetWeightBps,,,,) = ConstituentTableLib.head(s.table, i);
+    }
+
+    /// @dev {bps} Every constituent's target weight (`_targetOf`).
+    function _targets(Snapshot memory s) internal pure returns (uint256[] memory targets) {
+        uint256 n = s.balances.length;
+        targets = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            targets[i] = _targetOf(s, i);
+        }
     }
 
     /// @dev Each constituent's Chainlink value at the snapshot (the hook for rebalancing). {USDT units}
@@ -152,7 +161,23 @@ abstract contract IndexVaultBase {
     /// @dev `_held` with `deferredTokenCount != 0` read once by the caller (it cannot change within one operation:
     ///      only in-kind redemptions and claims, which hold the lock, change it).
     function _heldFor(address token, bool anyDeferred) internal view returns (uint256 balance) {
-        balance = IERC20(token).balanceOf(address(this));
+        uint256 held;
+        // `IERC20(token).balanceOf(address(this))` in scratch space (it runs for every constituent of every USDT
+        // path): a failing call bubbles its revert, a short answer reverts empty, as the high-level call would.
+        assembly ("memory-safe") {
+            mstore(0x00, shl(224, 0x70a08231)) // balanceOf(address)
+            mstore(0x04, address())
+            // `token` masked: Solidity may leave the upper bits of an address dirty in assembly
+            let ok := staticcall(gas(), and(token, 0xffffffffffffffffffffffffffffffffffffffff), 0x00, 0x24, 0x00, 0x20)
+            if iszero(ok) {
+                let ptr := mload(0x40)
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            if lt(returndatasize(), 0x20) { revert(0, 0) }
+            held := mload(0x00)
+        }
+        balance = held;
         if (anyDeferred) {
             uint256 deferred = _s().totalDeferred[token];
             balance = balance > deferred ? balance - deferred : 0;

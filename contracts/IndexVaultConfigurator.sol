@@ -283,6 +283,7 @@ contract IndexVaultConfigurator is IIndexVaultConfigurator, DelegateCallOnly {
         VaultStorageLib.Layout storage $ = VaultStorageLib.layout();
         $.sequencerFeed = feed;
         $.oracle.sequencerGracePeriod = gracePeriod;
+        $.oracle.hasSequencerFeed = feed != address(0);
         emit IIndexVault.SequencerFeedSet(feed, gracePeriod);
     }
 }

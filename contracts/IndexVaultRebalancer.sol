@@ -362,8 +362,6 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
             _held(address(_USDT)),
             st.s.prices,
             st.s.balances,
-            st.s.decimals,
-            st.s.targets,
             st.s.table,
             st.s.valueNum,
             st.s.valueDen,
@@ -458,7 +456,7 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         // D18{USD/tok} = {USDT units} × D18{USD/USDT} × 10^tokDec / ({tok units} × 10^usdtDec)
         if (tokenAmount != 0) {
             t.executedPrice =
-                Math.mulDiv(usdtAmount * s.usdtPrice, 10 ** s.decimals[i], tokenAmount * 10 ** _USDT_DECIMALS);
+                Math.mulDiv(usdtAmount * s.usdtPrice, 10 ** _tokenDecimals(s, i), tokenAmount * 10 ** _USDT_DECIMALS);
         }
         // {bps} what the vault gave up against the oracle, relative to what it gave.
         uint256 oracleValue = _value(i, tokenAmount, s, Math.Rounding.Floor); // {USDT units}
@@ -520,7 +518,12 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
     function _load() internal view returns (Snapshot memory s, uint256[] memory values, uint256[] memory targets) {
         s = _snapshot();
         values = _constituentValues(s, Math.Rounding.Floor);
-        targets = s.targets;
+        targets = _targets(s);
+    }
+
+    /// @dev Constituent `i`'s token decimals, from the snapshot's constituent table.
+    function _tokenDecimals(Snapshot memory s, uint256 i) internal pure returns (uint8 tokenDecimals) {
+        (,, tokenDecimals,,,) = ConstituentTableLib.head(s.table, i);
     }
 
     /// @dev `_snapshot`'s price read, also recording the round of each price (`s.roundIds`, allocated at the first

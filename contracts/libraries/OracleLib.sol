@@ -206,14 +206,29 @@ library OracleLib {
     // Private
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// @dev `latestRoundData` without reverting when the feed reverts.
+    /// @dev `latestRoundData` without reverting: a feed that reverts, has no code or returns fewer than five words, or
+    ///      a round id that does not fit 80 bits, reads as unavailable (`ok` false). Called on every constituent of
+    ///      every USDT path: the call is made in place (no try/catch, no returndata copy into a fresh allocation) and
+    ///      the five words are read from the return buffer into `r`.
     function _latest(address feed) private view returns (bool ok, Round memory r) {
-        try AggregatorV3Interface(feed).latestRoundData() returns (
-            uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound
-        ) {
-            return (true, Round(roundId, answer, startedAt, updatedAt, answeredInRound));
-        } catch {
-            return (false, r);
+        assembly ("memory-safe") {
+            let ptr := mload(0x40) // past `r`: scratch for the call, not allocated (nothing else runs in between)
+            mstore(ptr, shl(224, 0xfeaf968c)) // latestRoundData()
+            // `feed` masked: Solidity may leave the upper bits of an address dirty in assembly
+            ok := staticcall(gas(), and(feed, 0xffffffffffffffffffffffffffffffffffffffff), ptr, 4, ptr, 0xa0)
+            ok := and(ok, gt(returndatasize(), 0x9f)) // after the call: Yul evaluates arguments right to left
+            if ok {
+                let roundId := mload(ptr)
+                let answeredInRound := mload(add(ptr, 0x80))
+                ok := iszero(shr(80, or(roundId, answeredInRound)))
+                if ok {
+                    mstore(r, roundId)
+                    mstore(add(r, 0x20), mload(add(ptr, 0x20)))
+                    mstore(add(r, 0x40), mload(add(ptr, 0x40)))
+                    mstore(add(r, 0x60), mload(add(ptr, 0x60)))
+                    mstore(add(r, 0x80), answeredInRound)
+                }
+            }
         }
     }
 

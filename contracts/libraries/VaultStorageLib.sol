@@ -44,12 +44,13 @@ library VaultStorageLib {
         uint64 managementFeeRate; // D18{1/year} continuous rate −ln(1 − fee), see FeeLib
     }
 
-    /// @notice USDT/USD feed and sequencer grace period: one slot.
+    /// @notice USDT/USD feed, sequencer grace period and whether a sequencer feed is set: one slot.
     struct OracleConfig {
         address usdtFeed;
         uint32 usdtHeartbeat; // {s}
         uint8 usdtFeedDecimals;
         uint32 sequencerGracePeriod; // {s}
+        bool hasSequencerFeed; // `Layout.sequencerFeed != address(0)`: on L1 the USDT paths skip reading that slot
     }
 
     /// @custom:storage-location erc7201:index-vault.storage.vault

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IIndexVault, ConstituentState, ConstituentInfo} from "../../contracts/interfaces/IIndexVault.sol";
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
@@ -131,6 +133,27 @@ contract IndexVaultViewsTest is VaultFixture {
             )
         );
         vault.totalAssets();
+    }
+
+    /// @dev Holdings are read with `balanceOf` in scratch space: the value read is the token's answer, a token that
+    ///      reverts has its error bubbled, and an answer shorter than one word reverts empty (as a high-level call).
+    function test_totalAssets_readsBalances_andBubblesATokensFailure() public {
+        _deposit(vault, alice, 1000e6);
+        address token = constituents[2];
+        uint256 nav = vault.totalAssets();
+        bytes memory call = abi.encodeWithSelector(IERC20.balanceOf.selector, address(vault));
+        uint256 held = IERC20(token).balanceOf(address(vault));
+        vm.mockCall(token, call, abi.encode(held * 2));
+        assertGt(vault.totalAssets(), nav, "the token's answer is what is valued");
+        bytes memory failure = abi.encodeWithSignature("Error(string)", "balance unavailable");
+        vm.mockCallRevert(token, call, failure);
+        vm.expectRevert(failure);
+        vault.totalAssets();
+        vm.mockCall(token, call, hex"0102");
+        vm.expectRevert(bytes(""));
+        vault.totalAssets();
+        vm.clearMockedCalls();
+        assertEq(vault.totalAssets(), nav);
     }
 
     function test_convertToSharesAndAssets_useOracleNav() public {

@@ -5,7 +5,7 @@ import {Test} from "forge-std/Test.sol";
 
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
-import {VaultParams} from "../../contracts/interfaces/IIndexVault.sol";
+import {IIndexVault, VaultParams} from "../../contracts/interfaces/IIndexVault.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {VaultFixture} from "../base/VaultFixture.sol";
 import {OracleHarness} from "../harness/OracleHarness.sol";
@@ -78,6 +78,36 @@ contract OracleLibTest is Test {
         address notAFeed = address(new OracleHarness());
         vm.expectRevert(abi.encodeWithSelector(IOracleErrors.Oracle__FeedUnavailable.selector, notAFeed));
         oracle.readPrice(notAFeed, 3600, 8);
+    }
+
+    function test_readPrice_shortOrOversizedAnswer_readsAsUnavailable() public {
+        bytes memory call = abi.encodeWithSelector(MockAggregator.latestRoundData.selector);
+        uint256 t = block.timestamp;
+        // Four words instead of five: unavailable, not a revert of the caller.
+        vm.mockCall(address(feed), call, abi.encode(uint256(1), int256(2500e8), t, t));
+        vm.expectRevert(abi.encodeWithSelector(IOracleErrors.Oracle__FeedUnavailable.selector, address(feed)));
+        oracle.readPrice(address(feed), 3600, 8);
+        (bool ok,) = oracle.tryReadPrice(address(feed), 3600, 8);
+        assertFalse(ok, "short answer");
+        // A round id or answeredInRound that does not fit uint80 (the ABI type): unavailable.
+        vm.mockCall(address(feed), call, abi.encode(uint256(1) << 80, int256(2500e8), t, t, uint256(1)));
+        vm.expectRevert(abi.encodeWithSelector(IOracleErrors.Oracle__FeedUnavailable.selector, address(feed)));
+        oracle.readPrice(address(feed), 3600, 8);
+        vm.mockCall(address(feed), call, abi.encode(uint256(1), int256(2500e8), t, t, uint256(1) << 80));
+        (ok,) = oracle.tryReadPrice(address(feed), 3600, 8);
+        assertFalse(ok, "answeredInRound above 80 bits");
+        // The largest uint80 round ids and a longer answer are read as the first five words.
+        uint256 maxRound = type(uint80).max;
+        vm.mockCall(address(feed), call, abi.encode(maxRound, int256(2400e8), t, t, maxRound, uint256(7)));
+        assertEq(oracle.readPrice(address(feed), 3600, 8), 2400e18);
+        vm.clearMockedCalls();
+        assertEq(oracle.readPrice(address(feed), 3600, 8), 2500e18);
+    }
+
+    function test_readPrice_accountWithoutCode_readsAsUnavailable() public {
+        address empty = makeAddr("no code");
+        vm.expectRevert(abi.encodeWithSelector(IOracleErrors.Oracle__FeedUnavailable.selector, empty));
+        oracle.readPrice(empty, 3600, 8);
     }
 
     function test_tryReadPrice_neverReverts() public {
@@ -176,6 +206,25 @@ contract IndexVaultSequencerTest is VaultFixture {
         vm.expectRevert(abi.encodeWithSelector(IOracleErrors.Oracle__SequencerDown.selector, address(sequencer), 1));
         vault.deposit(1000e6, alice);
         assertEq(vault.maxDeposit(alice), 0);
+    }
+
+    /// @dev The USDT paths read the sequencer feed only while one is set (`OracleConfig.hasSequencerFeed`): removing it
+    ///      stops the check, setting it again restores it.
+    function test_sequencerFeedRemovedThenSetAgain_theCheckFollows() public {
+        sequencer.setRoundData(3, 1, block.timestamp, block.timestamp, 3); // down
+        assertEq(vault.maxDeposit(alice), 0);
+        _setDelayed(vault, abi.encodeCall(IIndexVault.setSequencerFeed, (address(0), 0)));
+        assertEq(vault.config().sequencerFeed, address(0));
+        assertEq(vault.maxDeposit(alice), type(uint256).max, "no sequencer feed: not read");
+        assertGt(_deposit(vault, alice, 1000e6), 0);
+        sequencer.setRoundData(4, 0, block.timestamp - 2 hours, block.timestamp - 2 hours, 4); // up (setter validates)
+        _setDelayed(vault, abi.encodeCall(IIndexVault.setSequencerFeed, (address(sequencer), SEQUENCER_GRACE)));
+        sequencer.setRoundData(5, 1, block.timestamp, block.timestamp, 5); // down again
+        assertEq(vault.maxDeposit(alice), 0);
+        _fundUsdt(vault, alice, 1000e6);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IOracleErrors.Oracle__SequencerDown.selector, address(sequencer), 1));
+        vault.deposit(1000e6, alice);
     }
 
     function test_redeem_revertsDuringTheGracePeriodButInKindWorks() public {
