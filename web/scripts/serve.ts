@@ -1,21 +1,11 @@
 // Serves the web app with Vite's dev server on 127.0.0.1, pointed at a chain and a factory (VITE_* variables).
 // Used by `npm run app` and the browser suite.
 import { fileURLToPath } from "node:url";
-import type { Address } from "viem";
 import { createServer, type ViteDevServer } from "vite";
+import { appEnv, type AppSettings } from "../src/lib/config";
 
-export interface ServeOptions {
-  rpcUrl: string;
-  chainId: number;
-  factory: Address;
-  quoter?: Address;
-  /** The IndexBatchFactory: the index page offers batched (ERC-7540) requests when it is set. */
-  batchFactory?: Address;
-  /** The local development wallet (anvil account): only for the local chain. */
-  devWallet?: Address;
-  /** 0 (default): any free port. */
-  port?: number;
-}
+/** The app's settings (as `resolveConfig` reads them back) and the port: 0 (default) is any free port. */
+export type ServeOptions = AppSettings & { port?: number };
 
 export interface ServedApp {
   url: string;
@@ -23,14 +13,7 @@ export interface ServedApp {
 }
 
 export async function serveApp(options: ServeOptions): Promise<ServedApp> {
-  const env: Record<string, string> = {
-    VITE_RPC_URL: options.rpcUrl,
-    VITE_CHAIN_ID: String(options.chainId),
-    VITE_FACTORY: options.factory,
-    VITE_QUOTER: options.quoter ?? "",
-    VITE_BATCH_FACTORY: options.batchFactory ?? "",
-    VITE_DEV_WALLET: options.devWallet ?? "",
-  };
+  const env = appEnv(options);
   Object.assign(process.env, env);
   const server: ViteDevServer = await createServer({
     configFile: fileURLToPath(new URL("../vite.config.ts", import.meta.url)),

@@ -66,3 +66,22 @@ export function resolveConfig(query: URLSearchParams, env: Record<string, string
     },
   };
 }
+
+/** What a server passes to build or serve the app: the config without its history start (0 unless given). */
+export type AppSettings = Omit<AppConfig, "fromBlock"> & { fromBlock?: bigint };
+
+/**
+ * The build environment (VITE_*) that `resolveConfig` reads back as `settings`: the one place that names those
+ * variables for a server (`web/scripts/serve.ts`). Unset options are empty strings, which read as unset.
+ */
+export function appEnv(settings: AppSettings): Record<string, string> {
+  return {
+    VITE_RPC_URL: settings.rpcUrl,
+    VITE_CHAIN_ID: String(settings.chainId),
+    VITE_FACTORY: settings.factory,
+    VITE_QUOTER: settings.quoter ?? "",
+    VITE_BATCH_FACTORY: settings.batchFactory ?? "",
+    VITE_DEV_WALLET: settings.devWallet ?? "",
+    VITE_FROM_BLOCK: String(settings.fromBlock ?? 0n),
+  };
+}

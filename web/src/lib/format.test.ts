@@ -1,6 +1,6 @@
 // Display formatting and the app's configuration (query string over build environment).
 import { describe, expect, it } from "vitest";
-import { resolveConfig } from "./config";
+import { appEnv, resolveConfig, type AppSettings } from "./config";
 import { age, driftFraction, level, pct, price18, route, shares, short, usd } from "./format";
 import { explain } from "./client";
 import { encodeErrorResult, UserRejectedRequestError } from "viem";
@@ -78,6 +78,16 @@ describe("config", () => {
     expect(withBatches.ok && withBatches.config.batchFactory).toBe(factory);
     const bad = resolveConfig(new URLSearchParams(), { ...env, VITE_BATCH_FACTORY: "0x12" });
     expect(!bad.ok && bad.problems).toEqual(['batches "0x12" is not an address']);
+  });
+
+  it("test_appEnv_isReadBackByResolveConfig", () => {
+    // What `npm run app` and the browser suite hand to Vite (web/scripts/serve.ts) is what the app reads back.
+    const quoter = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
+    const dev = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+    const full: AppSettings = { rpcUrl: "http://127.0.0.1:8545", chainId: 31337, factory, quoter, batchFactory: quoter, devWallet: dev, fromBlock: 12n };
+    expect(resolveConfig(new URLSearchParams(), appEnv(full))).toEqual({ ok: true, config: full });
+    const minimal: AppSettings = { rpcUrl: "https://rpc.example", chainId: 1, factory };
+    expect(resolveConfig(new URLSearchParams(), appEnv(minimal))).toEqual({ ok: true, config: { ...minimal, fromBlock: 0n } });
   });
 
   it("test_resolveConfig_listsEveryProblem", () => {
