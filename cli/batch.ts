@@ -7,11 +7,14 @@ import {
   batchOf,
   cancelRequestCalls,
   claimSettledCalls,
+  claimsPaidBy,
+  epochControllers,
   readBatchPosition,
   readBatchStatus,
   requestDepositCalls,
   requestRedeemCalls,
   sendCalls,
+  settleAndClaimCalls,
   settleBatchCalls,
   settlementOf,
   type BatchSide,
@@ -33,11 +36,12 @@ export const BATCH_USAGE = `batch commands (ERC-7540: one settlement per epoch, 
   claim                            claim what settled epochs owe you (shares and/or USDT); no argument (the vault's
                                    claim <token|all> collects tokens set aside by an in-kind redeem)
   cancel <deposit|redeem>          take back a pending request, exactly what was put in
-  settle                           settle the open epoch (keeper; anyone after the grace period)
+  settle [--push-claims]           settle the open epoch (keeper; anyone after the grace period); --push-claims also
+                                   pays every requester of that epoch in the same transaction, as the keeper does
   batch options: --batch <address> (default: the vault's batch from the IndexBatchFactory),
                  --controller <address> (act for a controller as its operator), --dry-run (simulate, sign nothing)`;
 
-const FLAGS = new Set(["--json", "--dry-run", "--help", "-h"]);
+const FLAGS = new Set(["--json", "--dry-run", "--push-claims", "--help", "-h"]);
 
 /** Whether the command of `argv` (its first positional, skipping option values) is a batch command. */
 export function isBatchCommand(argv: readonly string[]): boolean {
@@ -67,6 +71,7 @@ function hasPositional(args: readonly string[]): boolean {
 interface Options extends CommonOptions {
   batch?: string;
   controller?: string;
+  "push-claims"?: boolean;
 }
 
 type Ctx = Session<Options>;
@@ -75,7 +80,7 @@ type Ctx = Session<Options>;
 export async function runBatchCli(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseCommandLine(argv, { batch: { type: "string" }, controller: { type: "string" } });
+    parsed = parseCommandLine(argv, { batch: { type: "string" }, controller: { type: "string" }, "push-claims": { type: "boolean" } });
   } catch (error) {
     io.stderr(`${(error as Error).message}\n\n${BATCH_USAGE}\n`);
     return 2;
@@ -270,16 +275,26 @@ async function cmdCancel(ctx: Ctx, side: BatchSide): Promise<number> {
 async function cmdSettle(ctx: Ctx): Promise<number> {
   const wallet = walletOf(ctx);
   const batch = await batchOfCtx(ctx);
-  const outcomes = await run(ctx, wallet, settleBatchCalls(batch), { batch });
+  // --push-claims: the keeper's one transaction, for the controllers in the open epoch's request logs (a request
+  // mined after this read is not in them: its controller claims itself, or the next push pays it).
+  const push = ctx.options["push-claims"] === true;
+  const controllers = push ? await epochControllers(ctx.client, batch, (await readBatchStatus(ctx.client, batch)).status.epoch) : { depositors: [], redeemers: [] };
+  const calls = push ? settleAndClaimCalls(batch, controllers.depositors, controllers.redeemers) : settleBatchCalls(batch);
+  const outcomes = await run(ctx, wallet, calls, { batch, ...(push ? controllers : {}) });
   if (outcomes === undefined) return 0;
   const r = settlementOf(outcomes[0]!);
+  const paid = push ? claimsPaidBy(batch, outcomes[0]!.receipt.logs) : undefined;
+  const claims = paid === undefined ? {} : { claimedShares: paid.shares, claimedAssets: paid.assets, claimed: paid.controllers };
   out(
     ctx,
-    { ok: true, batch, ...r, receipt: undefined },
+    { ok: true, batch, ...r, ...claims, receipt: undefined },
     keyValues([
       ["settled", `epoch ${r.epoch}: ${fmtUsdt(r.depositAssets)} in, ${fmtUnits(r.redeemShares, 18, 6)} shares out`],
       ["paid", `${fmtUnits(r.sharesOut, 18, 6)} shares to depositors, ${fmtUsdt(r.assetsOut)} to redeemers`],
       ["net flow", r.netAssets > 0n ? `${fmtUsdt(r.netAssets)} deposited in the vault` : r.netShares > 0n ? `${fmtUnits(r.netShares, 18, 6)} shares redeemed in the vault` : "none: fully crossed"],
+      ...(paid === undefined
+        ? []
+        : ([["claims pushed", `${paid.controllers} controller(s): ${fmtUnits(paid.shares, 18, 6)} shares, ${fmtUsdt(paid.assets)} (same transaction)`]] as [string, string][])),
       ["transaction", `${r.hash} (gas ${r.gasUsed})`],
     ]),
   );

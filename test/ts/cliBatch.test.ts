@@ -97,6 +97,31 @@ describe("cli batch commands", () => {
     expect(units(back.json.amount)).toBe(sharesOut);
   }, 240_000);
 
+  it("test_settle_pushClaims_paysEveryRequesterInTheSameTransaction", async () => {
+    for (const account of ["4", "5"]) {
+      expect((await cli("faucet", "2000", "--account", account, "--json")).code).toBe(0);
+      const r = await cli("request-deposit", "1000", "--vault", "top10", "--account", account, "--json");
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const dry = await cli("settle", "--push-claims", "--vault", "top10", "--account", "1", "--dry-run", "--json");
+    expect(dry.code, dry.stderr).toBe(0);
+    expect((dry.json.calls as { label: string }[]).map((c) => c.label)).toEqual(["settle and push claims"]);
+
+    const settled = await cli("settle", "--push-claims", "--vault", "top10", "--account", "1", "--json");
+    expect(settled.code, settled.stderr).toBe(0);
+    expect(units(settled.json.depositAssets)).toBe(2_000_000_000n);
+    expect(settled.json.claimed).toBe(2);
+    expect(units(settled.json.claimedShares)).toBe(units(settled.json.sharesOut)); // every share of the epoch paid out
+    for (const account of ["4", "5"]) {
+      const p = position(await cli("pending", "--vault", "top10", "--account", account, "--json"));
+      expect(units(p.pendingAssets)).toBe(0n);
+      expect(units(p.claimableShares)).toBe(0n);
+    }
+    const nothing = await cli("claim", "--vault", "top10", "--account", "4");
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/nothing to claim/);
+  }, 240_000);
+
   it("test_requestRedeem_moreThanBalance_failsBeforeSending", async () => {
     const account = local.chain.accounts[8]!.address;
     const nonce = await local.chain.publicClient.getTransactionCount({ address: account });
