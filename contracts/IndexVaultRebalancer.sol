@@ -369,8 +369,11 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
         );
         uint256 n = after_.prices.length;
         after_.balances = new uint256[](n);
+        bool anyDeferred = _s().params.deferredTokenCount != 0; // read once, as `_snapshot` does
         for (uint256 i; i < n; ++i) {
-            after_.balances[i] = _held(_s().constituents[i].token);
+            // Tokens from the step's constituent table (the list is unchanged until `_dropEmptyConstituents`, after
+            // this): no cold storage read per constituent.
+            after_.balances[i] = _heldFor(ConstituentTableLib.tokenOf(after_.table, i), anyDeferred);
         }
         if (r.bounty > after_.idle) r.bounty = after_.idle;
         uint256 navBefore = st.before.nav; // {USDT units}
@@ -474,10 +477,12 @@ contract IndexVaultRebalancer is IndexVaultModule, IIndexVaultRebalancer, Reentr
     function _dropEmptyConstituents(Snapshot memory s, uint256 minTradeValue) internal {
         VaultStorageLib.Constituent[] storage list = _s().constituents;
         bool dropped;
-        for (uint256 i = list.length; i > 0;) {
+        // Tokens and targets from the step's table: it equals storage below index i throughout (a drop only moves the
+        // last entry, already kept, into i), so storage is touched only to remove.
+        for (uint256 i = ConstituentTableLib.count(s.table); i > 0;) {
             --i;
-            if (list[i].targetWeightBps != 0) continue;
-            address token = list[i].token;
+            (address token, uint256 targetWeightBps,,,,) = ConstituentTableLib.head(s.table, i);
+            if (targetWeightBps != 0) continue;
             uint256 held = _held(token);
             if (_value(i, held, s, Math.Rounding.Floor) >= minTradeValue) continue;
             uint256 last = list.length - 1;

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {IIndexFactory} from "../../contracts/interfaces/IIndexFactory.sol";
-import {IIndexVault, ConstituentParams} from "../../contracts/interfaces/IIndexVault.sol";
+import {IIndexVault, ConstituentParams, ConstituentState} from "../../contracts/interfaces/IIndexVault.sol";
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 import {IIndexVaultComposer, ProposalInfo} from "../../contracts/interfaces/IIndexVaultComposer.sol";
 import {
@@ -288,5 +288,34 @@ contract CompositionTest is RebalanceBase {
         assertEq(vault.constituentCount(), 3, "dropped once empty");
         assertEq(IERC20(removed).balanceOf(address(vault)), 0, "sold entirely");
         assertLt(rb.driftReport().maxDeviationBps, THRESHOLD_BPS);
+    }
+
+    /// Two constituents dropped in one step, one in the middle: the drop walks the step's constituent table, which
+    /// must match storage below each removal (the last entry, already kept, moves into the middle slot).
+    function test_removeTwoConstituents_middleAndLast_droppedAndTheTableFollows() public {
+        (address keep0, address gone1, address keep2, address gone3) =
+            (vault.constituent(0).token, vault.constituent(1).token, vault.constituent(2).token, vault.constituent(3).token);
+        vm.prank(manager);
+        composer.proposeTargets(_targets(5000, 0, 5000, 0));
+        _warp(DELAY);
+        composer.executeProposal();
+
+        RebalanceReceipt memory r = _rebalanceAs(keeper);
+        for (uint256 k; !r.complete && k < 5; ++k) {
+            _warp(12);
+            r = _rebalanceAs(keeper);
+        }
+        assertTrue(r.complete);
+        assertEq(vault.constituentCount(), 2, "both dropped once empty");
+        assertEq(vault.constituent(0).token, keep0);
+        assertEq(vault.constituent(1).token, keep2, "the kept last entry moved into the middle slot");
+        assertEq(IERC20(gone1).balanceOf(address(vault)), 0, "sold entirely");
+        assertEq(IERC20(gone3).balanceOf(address(vault)), 0, "sold entirely");
+        // The republished table (read by every USDT path) lists the same tokens as storage.
+        (ConstituentState[] memory states,,) = vault.basket();
+        assertEq(states.length, 2);
+        assertEq(states[0].token, keep0);
+        assertEq(states[1].token, keep2);
+        assertEq(states[1].targetWeightBps, 5000);
     }
 }
