@@ -828,9 +828,16 @@ contract IndexVault is IndexVaultBase, IIndexVault, ERC4626, AccessControl, Reen
         VaultStorageLib.OracleConfig memory o = _s().oracle;
         if (o.hasSequencerFeed && !OracleLib.isSequencerReady(_s().sequencerFeed, o.sequencerGracePeriod)) return false;
         (bool ok,) = OracleLib.tryReadPrice(o.usdtFeed, o.usdtHeartbeat, o.usdtFeedDecimals);
-        for (uint256 i; ok && i < _s().constituents.length; ++i) {
-            VaultStorageLib.Constituent storage c = _s().constituents[i];
-            (ok,) = OracleLib.tryReadPrice(c.feed, c.heartbeat, c.feedDecimals);
+        // The feeds as the USDT paths read them: from the constituent table (one account access, not two cold slots
+        // per constituent: ERC-4626 routers call maxDeposit / maxRedeem on-chain). A vault without a table (never
+        // initialised) is closed rather than reverting, as ERC-4626 asks of these views.
+        address tableAddress = _s().constituentTable;
+        if (!ok || tableAddress.code.length == 0) return false;
+        bytes memory table = ConstituentTableLib.read(tableAddress);
+        uint256 n = ConstituentTableLib.count(table);
+        for (uint256 i; ok && i < n; ++i) {
+            (,,, uint8 feedDecimals, uint256 heartbeat,) = ConstituentTableLib.head(table, i);
+            (ok,) = OracleLib.tryReadPrice(ConstituentTableLib.feedOf(table, i), heartbeat, feedDecimals);
         }
         return ok;
     }

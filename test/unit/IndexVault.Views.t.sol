@@ -7,7 +7,9 @@ import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IIndexVault, ConstituentState, ConstituentInfo} from "../../contracts/interfaces/IIndexVault.sol";
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 import {ConstantsLib} from "../../contracts/libraries/ConstantsLib.sol";
+import {ConstituentTableLib} from "../../contracts/libraries/ConstituentTableLib.sol";
 import {VaultFixture} from "../base/VaultFixture.sol";
+import {VaultSlots} from "../base/VaultSlots.sol";
 import {IndexVaultHarness} from "../harness/IndexVaultHarness.sol";
 
 /// @notice Index level, NAV per share, basket, ERC-4626 limits and disabled exact-output paths.
@@ -82,6 +84,18 @@ contract IndexVaultViewsTest is VaultFixture {
         assertEq(vault.maxDeposit(alice), type(uint256).max);
         usdtFeed.setPrice(0);
         assertEq(vault.maxDeposit(alice), 0, "invalid USDT price");
+    }
+
+    /// @dev The views read the feeds from the constituent table, as the USDT paths do; without one they answer "closed"
+    ///      (ERC-4626: these views must not revert) while the USDT paths refuse with the table's error.
+    function test_maxDepositAndRedeem_withoutAConstituentTable_areZero_notARevert() public {
+        uint256 shares = _deposit(vault, alice, 1000e6);
+        assertEq(vault.maxRedeem(alice), shares);
+        vm.store(address(vault), VaultSlots.constituentTable(), bytes32(0));
+        assertEq(vault.maxDeposit(alice), 0);
+        assertEq(vault.maxRedeem(alice), 0);
+        vm.expectRevert(ConstituentTableLib.ConstituentTable__Missing.selector);
+        vault.previewRedeem(shares);
     }
 
     function test_maxRedeem_isTheBalanceWhenOpenAndZeroOtherwise() public {

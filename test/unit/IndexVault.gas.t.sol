@@ -64,6 +64,22 @@ contract IndexVaultGasTest is VaultFixture {
         }
     }
 
+    /// @dev `maxDeposit` / `maxRedeem` as an ERC-4626 router calls them on-chain before depositing (every feed checked).
+    /// forge-config: default.isolate = true
+    function test_gas_maxDepositAndMaxRedeem_10() public {
+        IndexVault vault = _createVault(10);
+        _deposit(vault, alice, 10_000e6);
+        _coolAll(vault);
+        uint256 maxDeposit = vault.maxDeposit(bob);
+        vm.snapshotGasLastCall("IndexVault", "maxDeposit_10");
+        assertEq(maxDeposit, type(uint256).max, "open");
+        uint256 held = vault.balanceOf(alice);
+        _coolAll(vault);
+        uint256 maxRedeem = vault.maxRedeem(alice);
+        vm.snapshotGasLastCall("IndexVault", "maxRedeem_10");
+        assertEq(maxRedeem, held, "open: the balance");
+    }
+
     function _measure(uint256 n) internal {
         IndexVault vault = _createVault(n);
         _deposit(vault, alice, 10_000e6);
