@@ -115,7 +115,8 @@ export const ERROR_MESSAGES: Record<string, (a: readonly unknown[]) => string> =
   IndexBatchFactory__NotAVault: (a) => `${String(a[0])} is not a vault of the index factory`,
   IndexBatchFactory__BatchExists: (a) => `vault ${String(a[0])} already has its batch at ${String(a[1])}`,
   // Oracle
-  Oracle__FeedUnavailable: (a) => `Chainlink feed ${String(a[0])} did not answer`,
+  Oracle__FeedUnavailable: (a) =>
+    `Chainlink feed ${String(a[0])} did not answer a usable round (it reverted, has no code or returned malformed data): USDT paths wait (redeem-in-kind works now)`,
   Oracle__InvalidAnswer: (a) => `Chainlink feed ${String(a[0])} answered a non-positive price (${String(a[1])})`,
   Oracle__IncompleteRound: (a) => `Chainlink feed ${String(a[0])} is mid-round (round ${String(a[1])}, answered in ${String(a[2])})`,
   Oracle__FutureTimestamp: (a) => `Chainlink feed ${String(a[0])} is stamped in the future`,

@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { erc20Abi, type Abi, type Address } from "viem";
+import { encodeErrorResult, erc20Abi, type Abi, type Address } from "viem";
 import { describe, expect, it } from "vitest";
 import { allErrorsAbi, ERROR_MESSAGES, explainError } from "../../sdk/client/errors";
 import { abis } from "../../sdk/generated/abis";
@@ -274,6 +274,16 @@ describe("cli error messages", () => {
     // Panic(0x11), as Solidity encodes an arithmetic underflow.
     const data = "0x4e487b710000000000000000000000000000000000000000000000000000000000000011";
     expect(explainError({ data }).message).toMatch(/arithmetic overflow or underflow/);
+  });
+
+  it("test_explainError_feedUnavailable_namesTheCausesAndTheExitThatWorks", () => {
+    // A feed that reverts, has no code or returns malformed data (fewer than five words, a round id above 80 bits).
+    const feed = "0x00000000000000000000000000000000000000fe";
+    const data = encodeErrorResult({ abi: allErrorsAbi, errorName: "Oracle__FeedUnavailable", args: [feed] });
+    const info = explainError({ data });
+    expect(info.errorName).toBe("Oracle__FeedUnavailable");
+    expect(info.message).toMatch(/did not answer a usable round \(it reverted, has no code or returned malformed data\)/);
+    expect(info.message).toMatch(/redeem-in-kind works now/);
   });
 
   it("test_explainError_unknownData_saysSo", () => {
