@@ -3,6 +3,7 @@
 // and the caller's own execution (storage, maths, events, memory, the CALL opcodes themselves) as the remainder.
 import { getAddress, toFunctionSelector, type Address, type Hash } from "viem";
 import { aggregatorV3Abi } from "../../sdk/client/abis";
+import { findFrame } from "../../sdk/client/tx";
 import { rpcRequest } from "../../sdk/local/anvil";
 import type { BenchEnv, BenchToken } from "./env";
 
@@ -55,16 +56,8 @@ export function intrinsicGas(input: string): number {
 export async function framesGasBySelector(env: BenchEnv, hash: Hash, to: Address, selectors: readonly `0x${string}`[]): Promise<number[]> {
   const root = await traceTransaction(env, hash);
   const target = to.toLowerCase();
-  const find = (frame: CallFrame, selector: string): CallFrame | undefined => {
-    if (frame.to?.toLowerCase() === target && frame.input.toLowerCase().startsWith(selector.toLowerCase())) return frame;
-    for (const c of frame.calls ?? []) {
-      const f = find(c, selector);
-      if (f !== undefined) return f;
-    }
-    return undefined;
-  };
   return selectors.map((sel) => {
-    const f = find(root, sel);
+    const f = findFrame(root, (c) => c.to?.toLowerCase() === target && c.input.toLowerCase().startsWith(sel.toLowerCase()));
     return f === undefined ? 0 : Number(BigInt(f.gasUsed));
   });
 }

@@ -66,11 +66,11 @@ interface TraceFrame {
   calls?: TraceFrame[];
 }
 
-/** The outermost frame of `frame`'s call tree that ran out of gas (itself first), if any. */
-function outOfGasFrame(frame: TraceFrame): TraceFrame | undefined {
-  if (frame.error !== undefined && /out ?of ?gas/i.test(frame.error)) return frame;
+/** The first frame of a callTracer tree (depth first, `frame` itself first) that satisfies `match`, if any. */
+export function findFrame<F extends { calls?: F[] }>(frame: F, match: (f: F) => boolean): F | undefined {
+  if (match(frame)) return frame;
   for (const call of frame.calls ?? []) {
-    const found = outOfGasFrame(call);
+    const found = findFrame(call, match);
     if (found !== undefined) return found;
   }
   return undefined;
@@ -82,7 +82,8 @@ function outOfGasFrame(frame: TraceFrame): TraceFrame | undefined {
  * failure). Either way the limit the transaction was sent with was too low for the path it took.
  */
 export function outOfGasReason(frame: TraceFrame): RevertInfo | undefined {
-  const oog = outOfGasFrame(frame);
+  // The outermost frame that ran out of gas (the transaction itself first).
+  const oog = findFrame(frame, (f) => f.error !== undefined && /out ?of ?gas/i.test(f.error));
   if (oog === undefined) return undefined;
   const where = oog === frame ? "the transaction ran out of gas" : `a call inside it (to ${oog.to ?? "a contract"}) ran out of gas and the transaction reverted with it`;
   return { message: `${where}: its gas limit was too low for this path; send it again with a higher gas limit` };
