@@ -4,9 +4,21 @@ pragma solidity 0.8.30;
 import {IndexVault} from "../../contracts/IndexVault.sol";
 import {IndexVaultBatch} from "../../contracts/IndexVaultBatch.sol";
 import {IndexBatchFactory} from "../../contracts/IndexBatchFactory.sol";
-import {EpochResult} from "../../contracts/interfaces/IIndexVaultBatch.sol";
+import {EpochResult, IIndexVaultBatch} from "../../contracts/interfaces/IIndexVaultBatch.sol";
 
 import {VaultFixture} from "./VaultFixture.sol";
+
+/// @dev The keeper's settle-and-claim transaction: `settle`, then `claimDeposits` and `claimRedeems` (lists may be
+///      empty), as one `multicall` payload. Shared by the unit, gas and invariant suites.
+function settleAndClaimCalls(address[] memory depositors, address[] memory redeemers)
+    pure
+    returns (bytes[] memory calls)
+{
+    calls = new bytes[](3);
+    calls[0] = abi.encodeCall(IIndexVaultBatch.settle, ());
+    calls[1] = abi.encodeCall(IIndexVaultBatch.claimDeposits, (depositors));
+    calls[2] = abi.encodeCall(IIndexVaultBatch.claimRedeems, (redeemers));
+}
 
 /// @title BatchFixture
 /// @notice The batch layer on top of the vault fixture: deploys the `IndexVaultBatch` implementation and the
@@ -75,19 +87,6 @@ abstract contract BatchFixture is VaultFixture {
     function _settle() internal returns (uint256 epoch) {
         vm.prank(keeper);
         epoch = batch.settle();
-    }
-
-    /// @dev The keeper's settle-and-claim transaction: `settle`, then `claimDeposits` and `claimRedeems` (lists may be
-    ///      empty), as one `multicall` payload.
-    function _settleAndClaimCalls(address[] memory depositors, address[] memory redeemers)
-        internal
-        view
-        returns (bytes[] memory calls)
-    {
-        calls = new bytes[](3);
-        calls[0] = abi.encodeCall(batch.settle, ());
-        calls[1] = abi.encodeCall(batch.claimDeposits, (depositors));
-        calls[2] = abi.encodeCall(batch.claimRedeems, (redeemers));
     }
 
     /// @dev `user` claims all its deposit shares.

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {console2} from "forge-std/console2.sol";
 
-import {BatchFixture} from "../base/BatchFixture.sol";
+import {BatchFixture, settleAndClaimCalls} from "../base/BatchFixture.sol";
 
 /// @notice Per-user gas of the batch on a 10-constituent vault (snapshots/IndexVaultBatch.json): every request, the
 ///         keeper's settlement and the operator's batched claims are whole transactions (isolated), each counted
@@ -242,7 +242,7 @@ contract IndexVaultBatchGasTest is BatchFixture {
 
     /// @dev The keeper's one transaction: settle, then push every claim (`multicall`); claim lists may be empty.
     function _settleAndClaimTx(address[] memory depositors, address[] memory redeemers) internal returns (uint256) {
-        bytes[] memory calls = _settleAndClaimCalls(depositors, redeemers);
+        bytes[] memory calls = settleAndClaimCalls(depositors, redeemers);
         vm.prank(keeper);
         batch.multicall(calls);
         return _lastTx(abi.encodeCall(batch.multicall, (calls)));

@@ -11,7 +11,7 @@ import {IIndexBatchFactory} from "../../contracts/interfaces/IIndexBatchFactory.
 import {IIndexVault, VaultConfig} from "../../contracts/interfaces/IIndexVault.sol";
 import {IOracleErrors} from "../../contracts/interfaces/IOracleErrors.sol";
 
-import {BatchFixture} from "../base/BatchFixture.sol";
+import {BatchFixture, settleAndClaimCalls} from "../base/BatchFixture.sol";
 
 /// @notice Unit tests of `IndexVaultBatch` and `IndexBatchFactory` on a 3-constituent vault over the local market.
 contract IndexVaultBatchTest is BatchFixture {
@@ -611,7 +611,7 @@ contract IndexVaultBatchTest is BatchFixture {
         redeemers[0] = carol;
         uint256 carolUsdt = usdt.balanceOf(carol);
         vm.prank(keeper);
-        bytes[] memory results = batch.multicall(_settleAndClaimCalls(depositors, redeemers));
+        bytes[] memory results = batch.multicall(settleAndClaimCalls(depositors, redeemers));
         assertEq(abi.decode(results[0], (uint256)), 1);
         EpochResult memory r = _result(1);
         assertEq(vault.balanceOf(alice), uint256(r.sharesOut) * 1500e6 / r.depositAssets);

@@ -7,6 +7,7 @@ import {IndexVault} from "../../../contracts/IndexVault.sol";
 import {IndexVaultBatch} from "../../../contracts/IndexVaultBatch.sol";
 import {EpochResult} from "../../../contracts/interfaces/IIndexVaultBatch.sol";
 import {MockERC20} from "../../../contracts/mocks/MockERC20.sol";
+import {settleAndClaimCalls} from "../../base/BatchFixture.sol";
 
 /// @notice Drives the batch with four actors: deposit and redeem requests, cancellations, the keeper's settlement and
 ///         claims (ERC-7540 deposit/redeem), with ghost totals of what settlements produced and claims took.
@@ -137,12 +138,8 @@ contract BatchHandler is Test {
     ///      reverts the whole transaction, claims included.
     function settleAndPushClaims() external {
         uint256 epoch = _BATCH.epochStatus().epoch;
-        bytes[] memory calls = new bytes[](3);
-        calls[0] = abi.encodeCall(_BATCH.settle, ());
-        calls[1] = abi.encodeCall(_BATCH.claimDeposits, (actors));
-        calls[2] = abi.encodeCall(_BATCH.claimRedeems, (actors));
         vm.prank(_KEEPER);
-        try _BATCH.multicall(calls) returns (bytes[] memory results) {
+        try _BATCH.multicall(settleAndClaimCalls(actors, actors)) returns (bytes[] memory results) {
             EpochResult memory r = _BATCH.epochResult(epoch);
             ghostSharesOut += r.sharesOut;
             ghostAssetsOut += r.assetsOut;
